@@ -16,6 +16,7 @@ const dirs = args.filter((a) => !a.startsWith('--'))
 
 function collect(dir, out) {
   if (!existsSync(dir)) return out
+  if (statSync(dir).isFile()) return [...out, dir]
   for (const name of readdirSync(dir).sort()) {
     if (name === 'node_modules' || name === 'dist') continue
     const full = join(dir, name)
