@@ -1,1 +1,26 @@
-export {}
+// Public surface of @plume/pubsub: named re-exports only. The conformance suite for adapter
+// authors lives in the separate "@plume/pubsub/testing" entry point.
+
+export type {
+  Adapter,
+  BroadcastOptions,
+  Dispatcher,
+  Handler,
+  Message,
+  RemoteMessage,
+  SubscribeOptions,
+  SubscriberEntry,
+  Subscription,
+} from './types.js'
+export { PubSub } from './pubsub.js'
+export type { PubSubOptions } from './pubsub.js'
+export { PubSubError } from './errors.js'
+export type { PubSubErrorCode } from './errors.js'
+export { consoleLogger, silentLogger } from './logger.js'
+export type { Logger } from './logger.js'
+export { LocalAdapter } from './local-adapter.js'
+export type { LocalAdapterOptions } from './local-adapter.js'
+export { MemoryBus } from './memory-bus.js'
+export type { BusDelivery, BusFaultHook, MemoryBusOptions } from './memory-bus.js'
+export { decodeEnvelope, encodeEnvelope } from './envelope.js'
+export type { Envelope } from './envelope.js'
