@@ -1,0 +1,58 @@
+// The socket heartbeat (spec §5.2). The next beat is scheduled from the reply handler rather
+// than by an interval, so background-tab timer throttling cannot pile up beats (phoenix #4307).
+// A beat left unanswered for one interval reports a timeout.
+import type { Cancel, Scheduler } from './scheduler.js'
+
+/** @internal What the heartbeat needs from the socket. */
+export interface HeartbeatHooks {
+  /** Sends a heartbeat and returns its ref, or null when not connected. */
+  send(): string | null
+  /** The pending beat was not answered in time. */
+  timeout(): void
+}
+
+/** @internal Heartbeat timers for one socket. */
+export class Heartbeat {
+  /** Ref of the beat awaiting its reply. */
+  pendingRef: string | null = null
+  #timer: Cancel | undefined
+  #timeout: Cancel | undefined
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly intervalMs: number,
+    private readonly hooks: HeartbeatHooks,
+  ) {}
+
+  /** Stops all timers and forgets the pending beat (a late reply then restarts nothing). */
+  clear(): void {
+    this.#timer?.()
+    this.#timeout?.()
+    this.#timer = this.#timeout = undefined
+    this.pendingRef = null
+  }
+
+  /** Schedules the next beat one interval from now. */
+  schedule(): void {
+    this.clear()
+    this.#timer = this.scheduler.after(this.intervalMs, () => this.#beat())
+  }
+
+  /** Handles a reply ref; true if it answered the pending beat. */
+  onReply(ref: string | null): boolean {
+    if (ref === null || ref !== this.pendingRef) return false
+    this.schedule()
+    return true
+  }
+
+  #beat(): void {
+    const ref = this.hooks.send()
+    if (ref === null) return
+    this.pendingRef = ref
+    this.#timeout = this.scheduler.after(this.intervalMs, () => {
+      if (this.pendingRef === null) return
+      this.pendingRef = null
+      this.hooks.timeout()
+    })
+  }
+}

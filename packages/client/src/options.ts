@@ -1,0 +1,154 @@
+// Socket options (spec §5.1): one type, resolved once with the phoenix.js defaults, plus the
+// URL helpers that turn the endpoint and params into the connect URL (spec §1.1).
+import { ClientError } from './errors.js'
+import type { Decode, Encode } from './serializer.js'
+import { realScheduler, type Scheduler } from './scheduler.js'
+import type { TransportConstructor } from './transport.js'
+
+/** Logger signature: kind ("transport", "channel", "push", "receive"), message, data. */
+export type Logger = (kind: string, msg: string, data?: unknown) => void
+
+/** A Storage subset, used to remember the long-poll fallback. */
+export interface StorageLike {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+}
+
+/** Page lifecycle events the socket reacts to (injectable for tests). */
+export interface PageLike {
+  /** True while the page is hidden (a background tab). */
+  readonly hidden: boolean
+  /** Subscribes to visibilitychange/pagehide/pageshow; returns an unsubscribe. */
+  on(event: 'visibilitychange' | 'pagehide' | 'pageshow', fn: () => void): () => void
+}
+
+/** Options of `new Socket(endPoint, options)`. */
+export interface SocketOptions {
+  /** Transport class. @default globalThis.WebSocket, else LongPoll */
+  transport?: TransportConstructor
+  /** Try WebSocket first and fall back to LongPoll after this many ms. @default off */
+  longPollFallbackMs?: number
+  /** Default push and join timeout (ms). @default 10000 */
+  timeout?: number
+  /** Heartbeat interval and heartbeat reply timeout (ms). @default 30000 */
+  heartbeatIntervalMs?: number
+  /** Reconnect backoff. @default 10, 50, 100, 150, 200, 250, 500, 1000, 2000 ms, then 5000 */
+  reconnectAfterMs?: (tries: number) => number
+  /** Channel rejoin backoff. @default 1000, 2000, 5000 ms, then 10000 */
+  rejoinAfterMs?: (tries: number) => number
+  /** Logger. @default none */
+  logger?: Logger
+  /** Install a console logger when no logger is given. @default false */
+  debug?: boolean
+  /** Long-poll request timeout (ms). @default 20000 */
+  longpollerTimeout?: number
+  /** Connect params, or a function evaluated on every connect. @default {} */
+  params?: Record<string, unknown> | (() => Record<string, unknown>)
+  /** Token sent in the Sec-WebSocket-Protocol header; a function is evaluated per connect. */
+  authToken?: string | (() => string)
+  /** WebSocket binaryType. @default "arraybuffer" */
+  binaryType?: string
+  /** Serializer version sent as `vsn`. @default "2.0.0" */
+  vsn?: string
+  /** Custom encoder (ignored for LongPoll). @default V2 JSON/binary */
+  encode?: Encode
+  /** Custom decoder (ignored for LongPoll). @default V2 JSON/binary */
+  decode?: Decode
+  /** Where the LongPoll fallback is remembered. @default globalThis.sessionStorage */
+  sessionStorage?: StorageLike | null
+  /** Clock and timers. @default real timers */
+  scheduler?: Scheduler
+  /** Page lifecycle source. @default window/document when they exist, else none */
+  page?: PageLike | null
+}
+
+const reconnectSteps = [10, 50, 100, 150, 200, 250, 500, 1000, 2000]
+const rejoinSteps = [1000, 2000, 5000]
+
+/** Default socket reconnect backoff. */
+export const defaultReconnectAfterMs = (tries: number): number => reconnectSteps[tries - 1] ?? 5000
+/** Default channel rejoin backoff. */
+export const defaultRejoinAfterMs = (tries: number): number => rejoinSteps[tries - 1] ?? 10000
+
+/** `window`/`document` as a PageLike, or null outside browsers. */
+export function browserPage(): PageLike | null {
+  const g = globalThis as { window?: Window; document?: Document }
+  const win = g.window
+  const doc = g.document
+  if (!win?.addEventListener || !doc) return null
+  return {
+    get hidden() {
+      return doc.visibilityState === 'hidden'
+    },
+    on(event, fn) {
+      const target = event === 'visibilitychange' ? doc : win
+      target.addEventListener(event, fn)
+      return () => target.removeEventListener(event, fn)
+    },
+  }
+}
+
+/** The global sessionStorage when reachable (it throws in some sandboxed iframes). */
+export function defaultStorage(): StorageLike | null {
+  try {
+    return (globalThis as { sessionStorage?: StorageLike }).sessionStorage ?? null
+  } catch {
+    return null
+  }
+}
+
+/** The scheduler and logger to use, resolved from the options. */
+export function resolveRuntime(opts: SocketOptions): {
+  scheduler: Scheduler
+  logger: Logger | null
+} {
+  // eslint-disable-next-line no-console -- `debug: true` asks for console output
+  const consoleLogger: Logger = (kind, msg, data) => console.log(`${kind}: ${msg}`, data)
+  return {
+    scheduler: opts.scheduler ?? realScheduler,
+    logger: opts.logger ?? (opts.debug ? consoleLogger : null),
+  }
+}
+
+function serialize(obj: Record<string, unknown>, parentKey?: string): string {
+  const parts: string[] = []
+  for (const key of Object.keys(obj)) {
+    const paramKey = parentKey ? `${parentKey}[${key}]` : key
+    const value = obj[key]
+    if (typeof value === 'object') {
+      if (value !== null) parts.push(serialize(value as Record<string, unknown>, paramKey))
+    } else {
+      parts.push(
+        `${encodeURIComponent(paramKey)}=${encodeURIComponent(value as string | number | boolean)}`,
+      )
+    }
+  }
+  return parts.filter((p) => p !== '').join('&')
+}
+
+/** Appends params as a query string; nested objects become bracketed keys (`user[id]=1`). */
+export function appendParams(url: string, params: Record<string, unknown>): string {
+  const query = serialize(params)
+  if (query === '') return url
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`
+}
+
+/** The connect URL: endpoint + params + vsn; a relative endpoint takes the page's host. */
+export function endPointURL(
+  endPoint: string,
+  params: Record<string, unknown>,
+  vsn: string,
+  protocol: string,
+): string {
+  const uri = appendParams(appendParams(endPoint, params), { vsn })
+  if (uri.charAt(0) !== '/') return uri
+  if (uri.charAt(1) === '/') return `${protocol}:${uri}`
+  const location = globalThis.location as Location | undefined
+  if (!location) {
+    throw new ClientError(
+      'BAD_OPTION',
+      `relative endpoint "${uri}" needs a page; pass a full ws:// URL`,
+    )
+  }
+  return `${protocol}://${location.host}${uri}`
+}

@@ -1,0 +1,112 @@
+// One outgoing message awaiting a reply (spec §5.4). A push gets a fresh ref each time it is
+// sent; the channel routes the matching phx_reply to it, or the timeout fires a synthetic
+// "timeout" reply. Hooks registered after the reply arrived fire at once.
+import type { Channel } from './channel.js'
+import type { Cancel } from './scheduler.js'
+
+/** A reply as it reaches `receive` hooks. */
+export interface ReplyPayload<TResponse = unknown> {
+  status: string
+  response: TResponse
+}
+
+/** Reply statuses a push can settle to; servers may send other strings too. */
+export type PushStatus = 'ok' | 'error' | 'timeout' | (string & {})
+
+/** An outgoing message and its reply hooks. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped replies read like phoenix.js
+export class Push<TResponse = any> {
+  /** The ref of the last send, or null when not sent. */
+  ref: string | null = null
+  /** The reply (or synthetic timeout) received for the current ref. */
+  receivedResp: ReplyPayload<TResponse> | null = null
+  /** True once `send` put the message on the socket. */
+  sent = false
+  #hooks: Array<{ status: string; callback: (response: TResponse) => void }> = []
+  #cancelTimeout: Cancel | undefined
+
+  constructor(
+    readonly channel: Channel,
+    readonly event: string,
+    public payload: () => unknown,
+    public timeout: number,
+  ) {}
+
+  /** Resets the push and sends it again with a new ref. */
+  resend(timeout: number): void {
+    this.timeout = timeout
+    this.reset()
+    this.send()
+  }
+
+  /** Sends the push (unless it already timed out), arming its reply timeout. */
+  send(): void {
+    if (this.hasReceived('timeout')) return
+    this.startTimeout()
+    this.sent = true
+    const { topic, socket } = this.channel
+    const message = {
+      topic,
+      event: this.event,
+      payload: this.payload(),
+      ref: this.ref,
+      join_ref: this.channel.joinRef(),
+    }
+    socket.push(message, this.channel)
+  }
+
+  /** Registers `callback` for a reply `status`; fires at once if that reply already came. */
+  receive(status: PushStatus, callback: (response: TResponse) => void): this {
+    if (this.receivedResp && this.hasReceived(status)) callback(this.receivedResp.response)
+    this.#hooks.push({ status, callback })
+    return this
+  }
+
+  /** Forgets the ref and the reply so the push can be sent again. */
+  reset(): void {
+    this.cancelRefEvent()
+    this.ref = null
+    this.receivedResp = null
+    this.sent = false
+  }
+
+  /** Stops waiting for a reply to the current ref. */
+  cancelRefEvent(): void {
+    if (this.ref !== null) this.channel.replyHandlers.delete(this.ref)
+  }
+
+  /** Cancels the reply timeout. */
+  cancelTimeout(): void {
+    this.#cancelTimeout?.()
+    this.#cancelTimeout = undefined
+  }
+
+  /** Takes a new ref, listens for its reply and arms the timeout. */
+  startTimeout(): void {
+    this.cancelTimeout()
+    this.cancelRefEvent()
+    const ref = this.channel.socket.makeRef()
+    this.ref = ref
+    this.channel.replyHandlers.set(ref, (reply) => {
+      this.cancelRefEvent()
+      this.cancelTimeout()
+      this.receivedResp = reply as ReplyPayload<TResponse>
+      for (const hook of this.#hooks.filter((h) => h.status === reply.status)) {
+        hook.callback(reply.response as TResponse)
+      }
+    })
+    this.#cancelTimeout = this.channel.socket.scheduler.after(this.timeout, () =>
+      this.trigger('timeout', {}),
+    )
+  }
+
+  /** True if the current reply has `status`. */
+  hasReceived(status: string): boolean {
+    return this.receivedResp?.status === status
+  }
+
+  /** Delivers a reply to this push as if the server sent it. */
+  trigger(status: string, response: unknown): void {
+    if (this.ref !== null) this.channel.replyHandlers.get(this.ref)?.({ status, response })
+  }
+}
