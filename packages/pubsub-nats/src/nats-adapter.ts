@@ -1,0 +1,237 @@
+// @plume/pubsub Adapter over NATS core pub/sub. Broadcasts go to one subject
+// `<prefix>.all` with the shared envelope (receivers skip their own, mode `except`);
+// direct messages go to `<prefix>.node.<base64url(name)>` so only the target receives them.
+import { randomUUID } from 'node:crypto'
+import { connect } from 'nats'
+import type { Msg, NatsConnection, NatsError } from 'nats'
+import { PubSubError, decodeEnvelope, encodeEnvelope } from '@plume/pubsub'
+import type { Adapter, Envelope, RemoteMessage } from '@plume/pubsub'
+import { NameClaim } from './claim.js'
+import type { ClaimConflict } from './claim.js'
+import { nodeSubject, resolveOptions, subjectsFor } from './options.js'
+import type { NatsAdapterOptions, ResolvedNatsOptions, Subjects } from './options.js'
+import { watchStatus } from './status.js'
+import type { StatusWatch } from './status.js'
+
+type State = 'idle' | 'starting' | 'started' | 'closed'
+
+interface Live {
+  readonly nc: NatsConnection
+  readonly claim: NameClaim
+  readonly status: StatusWatch
+}
+
+const encoder = new TextEncoder()
+
+// nats publishes synchronously; callers of the Adapter contract expect a rejection, not a throw.
+// A throw inside a Promise executor becomes the rejection.
+function settle(send: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    send()
+    resolve()
+  })
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Carries PubSub messages between nodes through a NATS server or cluster.
+ * @example
+ * const adapter = new NatsAdapter({ servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222'], nodeName: 'web-1' })
+ * const pubsub = new PubSub({ adapter })
+ */
+export class NatsAdapter implements Adapter {
+  /** This node's unique name in the cluster. */
+  readonly nodeName: string
+  /** The subjects this node publishes and listens on. */
+  readonly subjects: Subjects
+  readonly #opts: ResolvedNatsOptions
+  readonly #instanceId = randomUUID()
+  #state: State = 'idle'
+  #live: Live | undefined
+  #deliver: ((msg: RemoteMessage) => void) | undefined
+
+  /** Validates options; connects nothing until {@link NatsAdapter.start}. */
+  constructor(options: NatsAdapterOptions) {
+    this.#opts = resolveOptions(options)
+    this.nodeName = this.#opts.nodeName
+    this.subjects = subjectsFor(this.#opts.prefix, this.nodeName)
+  }
+
+  /**
+   * Connects, makes sure no live node uses this name, and subscribes.
+   * @throws PubSubError `DUPLICATE_NODE` when another live node answers for this name;
+   * the nats client's error when no server can be reached. A failed start can be retried.
+   */
+  async start(deliver: (msg: RemoteMessage) => void): Promise<void> {
+    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'NatsAdapter is closed')
+    if (this.#state !== 'idle')
+      throw new PubSubError('ALREADY_STARTED', 'NatsAdapter.start() called twice')
+    this.#state = 'starting'
+    let live: Live | undefined
+    try {
+      live = await this.#open()
+      const conflict = await live.claim.contest(this.#opts.claimTimeoutMs)
+      if (conflict !== undefined) throw this.#duplicate(conflict)
+      this.#deliver = deliver
+      this.#subscribe(live.nc)
+      await live.nc.flush() // interest registered: messages sent after start() reach us
+    } catch (error) {
+      if (live !== undefined) await this.#shutdown(live)
+      this.#deliver = undefined
+      if (this.#state === 'starting') this.#state = 'idle'
+      throw error
+    }
+    if (this.#state !== 'starting') {
+      await this.#shutdown(live) // close() ran while we were starting
+      return
+    }
+    this.#state = 'started'
+    live.claim.phase = 'live'
+  }
+
+  /** Sends to every other node. Dropped (and logged at debug) while disconnected. */
+  broadcast(msg: RemoteMessage): Promise<void> {
+    return settle(() => this.#publish(this.subjects.all, 'except', this.nodeName, msg))
+  }
+
+  /** Sends to `node` only (also when it is this node); unknown nodes never see it. */
+  directBroadcast(node: string, msg: RemoteMessage): Promise<void> {
+    return settle(() => {
+      // No node has an empty name, and it would make an invalid subject.
+      if (node !== '') this.#publish(nodeSubject(this.#opts.prefix, node), 'only', node, msg)
+    })
+  }
+
+  /** Flushes what was sent, stops answering for the name and closes. Idempotent. */
+  async close(): Promise<void> {
+    const live = this.#live
+    this.#state = 'closed'
+    this.#deliver = undefined
+    if (live !== undefined) await this.#shutdown(live)
+  }
+
+  /** Same as {@link NatsAdapter.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  async #open(): Promise<Live> {
+    const nc = await connect({
+      maxReconnectAttempts: -1,
+      name: `plume:${this.nodeName}`,
+      ...this.#opts.connectOptions,
+      servers: this.#opts.servers,
+    })
+    const claim = new NameClaim(nc, this.subjects.claim, this.#instanceId)
+    claim.listen()
+    const status = watchStatus(nc, this.#opts.logger, () => void this.#recheckClaim())
+    this.#live = { nc, claim, status }
+    return this.#live
+  }
+
+  #subscribe(nc: NatsConnection): void {
+    // Callback subscriptions run in socket order, which keeps each sender's messages in
+    // order across the broadcast and the direct subject.
+    const callback = (error: NatsError | null, msg: Msg): void => this.#onMessage(error, msg)
+    nc.subscribe(this.subjects.all, { callback })
+    nc.subscribe(this.subjects.self, { callback })
+  }
+
+  #duplicate(conflict: ClaimConflict): PubSubError {
+    const how =
+      conflict.phase === 'live'
+        ? 'is already used by a live node'
+        : 'is being claimed by another node starting at the same time'
+    return new PubSubError(
+      'DUPLICATE_NODE',
+      `node name "${this.nodeName}" ${how} (instance ${conflict.holder}, answering on ` +
+        `"${this.subjects.claim}"). Give every node a unique nodeName; the name is free as soon ` +
+        `as the other node's connection closes.`,
+    )
+  }
+
+  // After an outage another instance may have taken the name while we were unreachable.
+  async #recheckClaim(): Promise<void> {
+    const live = this.#live
+    if (live === undefined || this.#state !== 'started') return
+    try {
+      const others = await live.claim.ask(this.#opts.claimTimeoutMs)
+      if (others.length > 0) {
+        this.#opts.logger.error('nats node name used by another live instance', {
+          nodeName: this.nodeName,
+          others: others.map((r) => r.id),
+        })
+      }
+    } catch (error) {
+      this.#opts.logger.debug('nats node name re-check failed', { error: String(error) })
+    }
+  }
+
+  #publish(subject: string, mode: Envelope['mode'], node: string, msg: RemoteMessage): void {
+    const live = this.#requireStarted()
+    const text = encodeEnvelope({
+      v: 1,
+      mode,
+      node,
+      sender: this.nodeName,
+      topic: msg.topic,
+      dispatcher: msg.dispatcher,
+      message: msg.message,
+    })
+    if (live.status.down) {
+      // The client would buffer without bound until reconnect; drop instead (at-most-once,
+      // like the Redis adapter). The outage itself is already logged once.
+      this.#opts.logger.debug('nats publish dropped while disconnected', { topic: msg.topic })
+      return
+    }
+    live.nc.publish(subject, encoder.encode(text))
+  }
+
+  #requireStarted(): Live {
+    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'NatsAdapter is closed')
+    if (this.#state !== 'started' || this.#live === undefined) {
+      throw new PubSubError('NOT_STARTED', 'NatsAdapter: await start() before broadcasting')
+    }
+    return this.#live
+  }
+
+  #onMessage(error: NatsError | null, msg: Msg): void {
+    const deliver = this.#deliver
+    if (deliver === undefined) return
+    if (error !== null) {
+      this.#opts.logger.error('nats subscription error', { error: String(error) })
+      return
+    }
+    let env: Envelope
+    try {
+      env = decodeEnvelope(decoder.decode(msg.data))
+    } catch (cause) {
+      this.#opts.logger.warn('nats adapter dropped a malformed message', {
+        subject: msg.subject,
+        error: String(cause),
+        bytes: msg.data.length,
+      })
+      return
+    }
+    if (env.mode === 'only' ? env.node !== this.nodeName : env.node === this.nodeName) return
+    try {
+      deliver({ topic: env.topic, message: env.message, dispatcher: env.dispatcher })
+    } catch (cause) {
+      this.#opts.logger.error('nats adapter: deliver threw', {
+        topic: env.topic,
+        error: String(cause),
+      })
+    }
+  }
+
+  async #shutdown(live: Live): Promise<void> {
+    if (this.#live === live) this.#live = undefined
+    live.claim.stop()
+    if (!live.nc.isClosed()) {
+      if (live.status.down) await live.nc.close()
+      else await live.nc.drain().catch(() => live.nc.close())
+    }
+    await live.status.stop()
+  }
+}

@@ -1,0 +1,108 @@
+// Options of the Redis adapter, resolved once into a complete, validated shape.
+// Timing knobs live here so the adapter itself only wires connections together
+// (see README.md for the table and the duplicate-name rules).
+import type { RedisOptions } from 'ioredis'
+import { PubSubError, consoleLogger } from '@plume/pubsub'
+import type { Logger } from '@plume/pubsub'
+
+/** Reconnect backoff of both Redis connections. */
+export interface RedisReconnectOptions {
+  /** Delay before the first reconnect attempt, in ms. @default 100 */
+  initialDelayMs?: number
+  /** Upper bound of the doubling delay, in ms. @default 5000 */
+  maxDelayMs?: number
+}
+
+/** Options of {@link RedisAdapter}. */
+export interface RedisAdapterOptions {
+  /** This node's name; must be unique among live nodes sharing the prefix. */
+  nodeName: string
+  /**
+   * Redis URL, `redis://[user[:password]@]host[:port][/db]` (or `rediss://` for TLS).
+   * @default "redis://127.0.0.1:6379"
+   */
+  url?: string
+  /** Namespace of the channel and the node-name claim keys. @default "plume" */
+  prefix?: string
+  /** Where connection trouble and dropped messages are reported. @default consoleLogger */
+  logger?: Logger
+  /** Extra ioredis options merged under the adapter's own (retry, offline queue, lazy connect). */
+  redisOptions?: RedisOptions
+  /** Reconnect backoff. */
+  reconnect?: RedisReconnectOptions
+  /**
+   * Lifetime of the node-name claim, in ms. A node killed without `close()` blocks its
+   * name for at most this long. @default 10000
+   */
+  claimTtlMs?: number
+  /** How often the claim is renewed, in ms; must be below `claimTtlMs`. @default claimTtlMs / 3 */
+  claimRefreshMs?: number
+}
+
+/** {@link RedisAdapterOptions} with every default filled in. */
+export interface ResolvedRedisOptions {
+  readonly nodeName: string
+  readonly url: string
+  readonly prefix: string
+  readonly logger: Logger
+  readonly redisOptions: RedisOptions
+  readonly initialDelayMs: number
+  readonly maxDelayMs: number
+  readonly claimTtlMs: number
+  readonly claimRefreshMs: number
+}
+
+function invalid(message: string): PubSubError {
+  return new PubSubError('INVALID_ARGUMENT', `RedisAdapter: ${message}`)
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw invalid(`${name} must be a positive number`)
+  return value
+}
+
+/** Fills defaults and checks cross-field constraints; throws `INVALID_OPTIONS` on bad input. */
+export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptions {
+  const nodeName: unknown = options.nodeName
+  if (typeof nodeName !== 'string' || nodeName.length === 0) {
+    throw invalid('nodeName is required and must be a non-empty string')
+  }
+  const prefix = options.prefix ?? 'plume'
+  if (prefix.length === 0) throw invalid('prefix must not be empty')
+  const claimTtlMs = positive(options.claimTtlMs ?? 10_000, 'claimTtlMs')
+  const claimRefreshMs = positive(
+    options.claimRefreshMs ?? Math.floor(claimTtlMs / 3),
+    'claimRefreshMs',
+  )
+  if (claimRefreshMs >= claimTtlMs) throw invalid('claimRefreshMs must be below claimTtlMs')
+  const initialDelayMs = positive(options.reconnect?.initialDelayMs ?? 100, 'initialDelayMs')
+  const maxDelayMs = positive(options.reconnect?.maxDelayMs ?? 5000, 'maxDelayMs')
+  return {
+    nodeName,
+    url: options.url ?? 'redis://127.0.0.1:6379',
+    prefix,
+    logger: options.logger ?? consoleLogger,
+    redisOptions: options.redisOptions ?? {},
+    initialDelayMs,
+    maxDelayMs: Math.max(maxDelayMs, initialDelayMs),
+    claimTtlMs,
+    claimRefreshMs,
+  }
+}
+
+/** Doubling backoff for reconnect attempt `attempt` (1-based), capped at `maxMs`. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
+  const exponent = Math.min(Math.max(attempt - 1, 0), 30)
+  return Math.min(maxMs, initialMs * 2 ** exponent)
+}
+
+/** Removes the password from a URL so it can be logged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== '') parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '<unparsable url>'
+  }
+}

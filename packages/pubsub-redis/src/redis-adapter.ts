@@ -1,0 +1,192 @@
+// @plume/pubsub Adapter over Redis PUBLISH/SUBSCRIBE, after Phoenix's Redis adapter
+// (docs/phoenix-reference.md §6.3): every node subscribes to one channel `<prefix>:pubsub`
+// and filters the envelope's mode/node itself. Node names are guarded by a TTL claim key.
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { PubSubError, decodeEnvelope, encodeEnvelope } from '@plume/pubsub'
+import type { Adapter, Envelope, RemoteMessage } from '@plume/pubsub'
+import { NodeClaim } from './claim.js'
+import { connect, createConnection, isDisconnectedError, shutdown } from './connection.js'
+import { resolveOptions } from './options.js'
+import type { RedisAdapterOptions, ResolvedRedisOptions } from './options.js'
+
+type State = 'idle' | 'starting' | 'started' | 'closed'
+
+interface Live {
+  readonly pub: Redis
+  readonly sub: Redis
+  readonly claim: NodeClaim
+}
+
+/**
+ * Carries PubSub messages between nodes through a Redis (or Valkey) server.
+ * @example
+ * const adapter = new RedisAdapter({ url: 'redis://:secret@127.0.0.1:6379/0', nodeName: 'web-1' })
+ * const pubsub = new PubSub({ adapter })
+ */
+export class RedisAdapter implements Adapter {
+  /** This node's unique name in the cluster. */
+  readonly nodeName: string
+  /** The Redis channel every node subscribes to. */
+  readonly channel: string
+  readonly #opts: ResolvedRedisOptions
+  readonly #instanceId = randomUUID()
+  #state: State = 'idle'
+  #live: Live | undefined
+  #deliver: ((msg: RemoteMessage) => void) | undefined
+
+  /** Validates options; connects nothing until {@link RedisAdapter.start}. */
+  constructor(options: RedisAdapterOptions) {
+    this.#opts = resolveOptions(options)
+    this.nodeName = this.#opts.nodeName
+    this.channel = `${this.#opts.prefix}:pubsub`
+  }
+
+  /**
+   * Connects, claims the node name and subscribes.
+   * @throws PubSubError `DUPLICATE_NODE` when a live node already uses this name; connection
+   * errors from ioredis when the server cannot be reached. A failed start can be retried.
+   */
+  async start(deliver: (msg: RemoteMessage) => void): Promise<void> {
+    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'RedisAdapter is closed')
+    if (this.#state !== 'idle')
+      throw new PubSubError('ALREADY_STARTED', 'RedisAdapter.start() called twice')
+    this.#state = 'starting'
+    this.#deliver = deliver
+    const live = this.#open()
+    try {
+      await Promise.all([connect(live.pub), connect(live.sub)])
+      await this.#claimName(live.claim)
+      await live.sub.subscribe(this.channel)
+    } catch (error) {
+      await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
+      if (this.#live === live) this.#live = undefined
+      this.#deliver = undefined
+      if (this.#state === 'starting') this.#state = 'idle'
+      throw error
+    }
+    if (this.#state !== 'starting') {
+      // close() ran meanwhile and may have released before we claimed: undo our part.
+      await live.claim.release().catch(() => undefined)
+      await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
+      return
+    }
+    this.#state = 'started'
+    live.claim.startRenewing(this.#opts.claimRefreshMs)
+  }
+
+  /** Publishes to every other node. Dropped (and logged) while Redis is unreachable. */
+  async broadcast(msg: RemoteMessage): Promise<void> {
+    await this.#publish('except', this.nodeName, msg)
+  }
+
+  /** Publishes to `node` only (also when it is this node); unknown nodes never see it. */
+  async directBroadcast(node: string, msg: RemoteMessage): Promise<void> {
+    await this.#publish('only', node, msg)
+  }
+
+  /** Releases the node name and closes both connections. Idempotent. */
+  async close(): Promise<void> {
+    const live = this.#live
+    this.#state = 'closed'
+    this.#live = undefined
+    this.#deliver = undefined
+    if (live === undefined) return
+    try {
+      await live.claim.release()
+    } catch (error) {
+      // The key then expires on its own after claimTtlMs.
+      this.#opts.logger.warn('redis node claim not released', { error: String(error) })
+    }
+    await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
+  }
+
+  /** Same as {@link RedisAdapter.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  #open(): Live {
+    const pub = createConnection(this.#opts, 'publisher')
+    const sub = createConnection(this.#opts, 'subscriber')
+    const key = `${this.#opts.prefix}:node:${this.nodeName}`
+    const claim = new NodeClaim(
+      pub,
+      key,
+      this.#instanceId,
+      this.#opts.claimTtlMs,
+      this.#opts.logger,
+    )
+    sub.on('message', (channel: string, text: string) => this.#onMessage(channel, text))
+    // A broker restarted without persistence forgot the claim: take it back at once.
+    pub.on('ready', () => {
+      if (this.#state === 'started') void claim.renew()
+    })
+    this.#live = { pub, sub, claim }
+    return this.#live
+  }
+
+  async #claimName(claim: NodeClaim): Promise<void> {
+    const result = await claim.acquire()
+    if (result.ok) return
+    throw new PubSubError(
+      'DUPLICATE_NODE',
+      `node name "${this.nodeName}" is already used by a live node (Redis key "${claim.key}" ` +
+        `is held by instance ${result.holder}). Give every node a unique nodeName; if the ` +
+        `previous process was killed, its claim expires within ${this.#opts.claimTtlMs} ms.`,
+    )
+  }
+
+  async #publish(mode: Envelope['mode'], node: string, msg: RemoteMessage): Promise<void> {
+    const live = this.#requireStarted()
+    const text = encodeEnvelope({
+      v: 1,
+      mode,
+      node,
+      sender: this.nodeName,
+      topic: msg.topic,
+      dispatcher: msg.dispatcher,
+      message: msg.message,
+    })
+    try {
+      await live.pub.publish(this.channel, text)
+    } catch (error) {
+      if (!isDisconnectedError(error)) throw error
+      // Disconnected: the outage is already logged once; Phoenix also drops and returns ok.
+      this.#opts.logger.debug('redis publish dropped while disconnected', { topic: msg.topic })
+    }
+  }
+
+  #requireStarted(): Live {
+    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'RedisAdapter is closed')
+    if (this.#state !== 'started' || this.#live === undefined) {
+      throw new PubSubError('NOT_STARTED', 'RedisAdapter: await start() before broadcasting')
+    }
+    return this.#live
+  }
+
+  #onMessage(channel: string, text: string): void {
+    const deliver = this.#deliver
+    if (channel !== this.channel || deliver === undefined) return
+    let env: Envelope
+    try {
+      env = decodeEnvelope(text)
+    } catch (error) {
+      this.#opts.logger.warn('redis adapter dropped a malformed message', {
+        channel,
+        error: String(error),
+        bytes: text.length,
+      })
+      return
+    }
+    if (env.mode === 'only' ? env.node !== this.nodeName : env.node === this.nodeName) return
+    try {
+      deliver({ topic: env.topic, message: env.message, dispatcher: env.dispatcher })
+    } catch (error) {
+      this.#opts.logger.error('redis adapter: deliver threw', {
+        topic: env.topic,
+        error: String(error),
+      })
+    }
+  }
+}

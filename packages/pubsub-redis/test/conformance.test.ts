@@ -1,0 +1,31 @@
+// The shared adapter conformance suite against a real redis-server (a private one on a
+// free port). Each case gets its own prefix, so clusters never see each other's traffic.
+import { after, before, describe } from 'node:test'
+import { randomUUID } from 'node:crypto'
+import assert from 'node:assert/strict'
+import { runAdapterConformance } from '@plume/pubsub/testing'
+import { RedisAdapter } from '@plume/pubsub-redis'
+import { RedisServer } from './support/redis-server.js'
+import { RecordingLogger } from './support/recorders.js'
+
+void describe('RedisAdapter conformance', () => {
+  let server: RedisServer
+  before(async () => {
+    server = await RedisServer.start()
+  })
+  after(async () => {
+    await server.stop()
+  })
+
+  runAdapterConformance('RedisAdapter', async () => {
+    const prefix = `conf-${randomUUID()}`
+    const logger = new RecordingLogger()
+    const make = (nodeName: string): RedisAdapter =>
+      new RedisAdapter({ url: server.url(), nodeName, prefix, logger })
+    const teardown = async (): Promise<void> => {
+      const problems = logger.items.filter((e) => e.level === 'warn' || e.level === 'error')
+      assert.deepEqual(problems, [], 'the adapters logged warnings or errors')
+    }
+    return { adapters: [make('a'), make('b'), make('c')], teardown }
+  })
+})
