@@ -1,1 +1,51 @@
-export {}
+// Public surface of @plume/server: the Endpoint, result helpers for channel callbacks, the
+// error class and the types a channel or socket definition needs. See README.md.
+
+export { Endpoint } from './endpoint.js'
+export type { ListenOptions, DrainOptions } from './endpoint.js'
+export { ok, error, reply, noReply, stop, connectError } from './results.js'
+export type {
+  Payload,
+  StopReason,
+  JoinResult,
+  InResult,
+  InfoResult,
+  JoinOk,
+  JoinError,
+  Reply,
+  NoReply,
+  Stop,
+  ConnectError,
+} from './results.js'
+export { ServerError } from './errors.js'
+export type { ServerErrorCode } from './errors.js'
+export { FASTLANE_DISPATCHER } from './fastlane.js'
+export { CloseCode } from './transports/socket-like.js'
+export { defaultLogger, silentLogger } from './logger.js'
+export type {
+  Assigns,
+  Broadcast,
+  ChannelContext,
+  ChannelHandler,
+  ChannelModule,
+  CheckOrigin,
+  ConnectInfo,
+  ConnectResult,
+  EndpointOptions,
+  Logger,
+  LongPollOptions,
+  ReplyRef,
+  SocketOptions,
+  TerminateReason,
+  TransportName,
+  WebSocketOptions,
+} from './types.js'
+export { Presence } from './presence/presence.js'
+export type {
+  PresenceChannel,
+  PresenceFetch,
+  PresenceOptions,
+  DiffSink,
+} from './presence/presence.js'
+export type { PresenceEntry, PresenceMap, DiffPayload } from './presence/grouping.js'
+export type { MetasHandler } from './presence/metas.js'

@@ -1,0 +1,27 @@
+// What a channel needs from the connection that owns it. The connection implements this;
+// keeping it an interface lets the channel actor stay ignorant of transports and tables.
+
+import type { Frame, Message, ServerSerializer } from '@plume/protocol'
+import type { PubSub } from '@plume/pubsub'
+import type { Endpoint } from './endpoint.js'
+import type { Channel } from './channel.js'
+import type { Logger, TransportName } from './types.js'
+
+/** How the client learns that a channel ended. */
+export type ExitSignal = 'close' | 'error' | 'none'
+
+export interface ChannelHost {
+  readonly nodeName: string
+  readonly socketId: string | null
+  readonly transport: TransportName
+  readonly serializer: ServerSerializer
+  readonly endpoint: Endpoint
+  readonly pubsub: PubSub
+  readonly logger: Logger
+  /** Encodes and writes one message (dropped and logged when it cannot be encoded). */
+  write(message: Message): void
+  /** Writes an already-encoded frame (fastlane). */
+  writeFrame(frame: Frame): void
+  /** The channel ended: forget it and emit phx_close / phx_error as told. */
+  channelExited(channel: Channel, signal: ExitSignal): void
+}

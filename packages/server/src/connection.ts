@@ -1,0 +1,281 @@
+// The transport-agnostic core of one client connection (spec §2.1): decodes frames, answers
+// heartbeats, routes joins to new channels and other events to the live channel of their
+// topic (dropping stale join_refs), and writes replies, pushes and phx_close/phx_error.
+// Frames are handled one at a time; a join blocks the next frame until its reply is out.
+
+import {
+  Events,
+  PHOENIX_TOPIC,
+  replyMessage,
+  type Frame,
+  type Message,
+  type ServerSerializer,
+} from '@plume/protocol'
+import type { PubSub, Subscription } from '@plume/pubsub'
+import type { Scheduler } from './time.js'
+import { Channel } from './channel.js'
+import type { ChannelHost, ExitSignal } from './channel-host.js'
+import type { Endpoint } from './endpoint.js'
+import { classifyBadFrame } from './frame-errors.js'
+import { CloseCode, type SocketLike } from './transports/socket-like.js'
+import type { Assigns, ChannelHandler, Logger, TerminateReason, TransportName } from './types.js'
+import { isPayload } from './validate.js'
+
+/** Upstream waits this long for a replaced channel's terminate before killing it. */
+const DUPLICATE_JOIN_KILL_MS = 5000
+
+/** Topic routing and limits of the socket a connection belongs to. */
+export interface Router {
+  route(topic: string): ChannelHandler | undefined
+  readonly maxChannels: number
+}
+
+export interface ConnectionInit {
+  readonly socket: SocketLike
+  readonly transport: TransportName
+  readonly serializer: ServerSerializer
+  readonly assigns: Assigns
+  readonly socketId: string | null
+  readonly router: Router
+  readonly endpoint: Endpoint
+  readonly pubsub: PubSub
+  readonly scheduler: Scheduler
+  readonly logger: Logger
+  readonly onClosed: (connection: Connection) => void
+}
+
+let nextConnectionId = 0
+
+export class Connection implements ChannelHost {
+  readonly id = ++nextConnectionId
+  readonly transport: TransportName
+  readonly serializer: ServerSerializer
+  readonly socketId: string | null
+  readonly endpoint: Endpoint
+  readonly pubsub: PubSub
+  readonly logger: Logger
+  readonly #init: ConnectionInit
+  readonly #socket: SocketLike
+  readonly #channels = new Map<string, Channel>()
+  #inbox: Promise<void> = Promise.resolve()
+  #closed = false
+  #seq = 0
+  #socketIdSub: Subscription | undefined
+
+  constructor(init: ConnectionInit) {
+    this.#init = init
+    this.#socket = init.socket
+    this.transport = init.transport
+    this.serializer = init.serializer
+    this.socketId = init.socketId
+    this.endpoint = init.endpoint
+    this.pubsub = init.pubsub
+    this.logger = init.logger
+    this.#wire()
+  }
+
+  get nodeName(): string {
+    return this.pubsub.nodeName
+  }
+
+  get isClosed(): boolean {
+    return this.#closed
+  }
+
+  /** Number of live channels. */
+  get channelCount(): number {
+    return this.#channels.size
+  }
+
+  /** Queues one inbound frame; settles once it has been dispatched (joins: replied). */
+  handleFrame(frame: Frame): Promise<void> {
+    const done = this.#inbox.then(() => this.#process(frame))
+    this.#inbox = done.catch((error: unknown) => {
+      this.logger.error('plume: frame handling failed', { error })
+    })
+    return this.#inbox
+  }
+
+  /** Ends the connection: channels terminate with `reason`, the transport closes with `code`. */
+  close(code: number, closeReason: string, reason: TerminateReason): void {
+    this.#teardown(reason)
+    this.#socket.close(code, closeReason)
+  }
+
+  // ---- ChannelHost ----
+
+  write(message: Message): void {
+    if (!this.#socket.isOpen) return
+    let frame: Frame
+    try {
+      frame = this.serializer.encode(message)
+    } catch (error) {
+      this.logger.error('plume: message cannot be encoded; dropped', {
+        topic: message.topic,
+        event: message.event,
+        error,
+      })
+      return
+    }
+    this.writeFrame(frame)
+  }
+
+  writeFrame(frame: Frame): void {
+    if (!this.#socket.isOpen) return
+    if (typeof frame !== 'string' && !this.#socket.binary) {
+      this.logger.error('plume: binary frames cannot be sent over long-poll; dropped', {
+        connection: this.id,
+      })
+      return
+    }
+    this.#socket.send(frame)
+  }
+
+  channelExited(channel: Channel, signal: ExitSignal): void {
+    if (this.#channels.get(channel.topic) === channel) this.#channels.delete(channel.topic)
+    if (signal === 'none') return
+    const event = signal === 'close' ? Events.close : Events.error
+    const payload = signal === 'close' ? {} : { reason: 'channel_crash' }
+    this.write({
+      joinRef: channel.joinRef,
+      ref: channel.joinRef,
+      topic: channel.topic,
+      event,
+      payload,
+    })
+  }
+
+  // ---- internals ----
+
+  #wire(): void {
+    this.#socket.onMessage((frame) => this.handleFrame(frame))
+    this.#socket.onClose(() => this.#teardown('closed'))
+    const id = this.socketId
+    if (id === null) return
+    this.#socketIdSub = this.pubsub.subscribe(
+      id,
+      (m) => {
+        if ((m as { event?: unknown } | null)?.event === 'disconnect') {
+          this.logger.info('plume: socket disconnected by broadcast', { socketId: id })
+          this.close(CloseCode.goingAway, 'disconnected', 'disconnected')
+        }
+      },
+      { owner: `connection:${this.id}` },
+    )
+  }
+
+  async #process(frame: Frame): Promise<void> {
+    if (this.#closed) return
+    let msg: Message
+    try {
+      msg = this.serializer.decode(frame)
+    } catch (error) {
+      return this.#badFrame(frame, error)
+    }
+    if (msg.topic === PHOENIX_TOPIC && msg.event === Events.heartbeat) {
+      this.write(replyMessage(null, msg.ref, PHOENIX_TOPIC, 'ok', {}))
+    } else if (msg.event === Events.join) {
+      await this.#join(msg)
+    } else {
+      this.#route(msg)
+    }
+  }
+
+  async #join(msg: Message): Promise<void> {
+    const { topic } = msg
+    const joinRef = msg.joinRef ?? msg.ref ?? ''
+    const refuse = (jr: string | null, reason: string): void =>
+      this.write(replyMessage(jr, msg.ref, topic, 'error', { reason }))
+    if (!isPayload(msg.payload) || msg.payload instanceof Uint8Array) {
+      this.logger.warn('plume: join params are not an object', { topic })
+      return refuse(joinRef, 'join params must be an object')
+    }
+    const handler = this.#init.router.route(topic)
+    if (handler === undefined) {
+      this.logger.warn('plume: join to an unmatched topic', { topic })
+      return refuse(null, 'unmatched topic')
+    }
+    const replaced = await this.#replaceExisting(topic)
+    if (this.#closed) return
+    if (this.#channels.size >= this.#init.router.maxChannels) {
+      this.logger.warn('plume: too many channels joined', {
+        topic,
+        max: this.#init.router.maxChannels,
+      })
+      refuse(joinRef, 'too many channels joined')
+    } else {
+      const ownerId = `${this.nodeName}:${this.id}:${++this.#seq}`
+      const init = { host: this, topic, joinRef, handler, assigns: this.#init.assigns, ownerId }
+      const channel = new Channel(init)
+      this.#channels.set(topic, channel)
+      await channel.join(msg.payload as Record<string, unknown>)
+    }
+    if (replaced !== undefined) {
+      this.write({ joinRef: replaced, ref: replaced, topic, event: Events.close, payload: {} })
+    }
+  }
+
+  /** Duplicate join: stop the live instance first; returns its join_ref for the late phx_close. */
+  async #replaceExisting(topic: string): Promise<string | undefined> {
+    const existing = this.#channels.get(topic)
+    if (existing === undefined) return undefined
+    this.logger.info('plume: duplicate join; closing the previous instance', { topic })
+    let cancel = (): void => {}
+    const killed = new Promise<void>((resolve) => {
+      cancel = this.#init.scheduler.after(DUPLICATE_JOIN_KILL_MS, resolve)
+    })
+    await Promise.race([existing.exitAfterPending('duplicate_join'), killed])
+    cancel()
+    existing.kill('duplicate_join')
+    // If a queued leave or stop ended it first, its phx_close is already out.
+    return existing.exitReason === 'duplicate_join' ? existing.joinRef : undefined
+  }
+
+  #route(msg: Message): void {
+    const channel = this.#channels.get(msg.topic)
+    if (channel === undefined) {
+      if (msg.event === Events.leave) {
+        this.write(replyMessage(msg.joinRef, msg.ref, msg.topic, 'ok', {}))
+      } else {
+        this.logger.warn('plume: event on an unmatched topic', {
+          topic: msg.topic,
+          event: msg.event,
+        })
+        this.write(replyMessage(null, msg.ref, msg.topic, 'error', { reason: 'unmatched topic' }))
+      }
+      return
+    }
+    if (msg.joinRef !== null && msg.joinRef !== channel.joinRef) {
+      this.logger.debug('plume: stale join_ref; dropped', {
+        topic: msg.topic,
+        joinRef: msg.joinRef,
+      })
+      return
+    }
+    channel.deliver(msg)
+  }
+
+  #badFrame(frame: Frame, error: unknown): void {
+    const action = classifyBadFrame(frame, error)
+    this.logger.warn('plume: invalid frame', { connection: this.id, action: action.kind, error })
+    if (action.kind === 'reply') {
+      this.write(
+        replyMessage(null, action.ref, action.topic, 'error', {
+          reason: 'invalid message',
+          message: action.reason,
+        }),
+      )
+    } else {
+      this.close(action.code, action.reason, 'closed')
+    }
+  }
+
+  #teardown(reason: TerminateReason): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#socketIdSub?.unsubscribe()
+    for (const channel of [...this.#channels.values()]) void channel.exit(reason, 'none')
+    this.#channels.clear()
+    this.#init.onClosed(this)
+  }
+}

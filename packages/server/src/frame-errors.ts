@@ -1,0 +1,48 @@
+// What to do with a frame the serializer rejects. When a ref and topic can still be read
+// from it, the client gets an error reply to that ref (its push settles with "error");
+// otherwise the connection closes: 1003 for binary on a V1 connection, 1007 for the rest.
+
+import { ProtocolError, type Frame } from '@plume/protocol'
+import { CloseCode } from './transports/socket-like.js'
+
+export type BadFrameAction =
+  | {
+      readonly kind: 'reply'
+      readonly ref: string
+      readonly topic: string
+      readonly reason: string
+    }
+  | { readonly kind: 'close'; readonly code: number; readonly reason: string }
+
+function recoverRefs(frame: Frame): { ref: string; topic: string } | undefined {
+  if (typeof frame !== 'string') return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(frame)
+  } catch {
+    return undefined
+  }
+  let ref: unknown
+  let topic: unknown
+  if (Array.isArray(value)) {
+    ref = value[1]
+    topic = value[2]
+  } else if (typeof value === 'object' && value !== null) {
+    ;({ ref, topic } = value as { ref?: unknown; topic?: unknown })
+  }
+  return typeof ref === 'string' && typeof topic === 'string' ? { ref, topic } : undefined
+}
+
+export function classifyBadFrame(frame: Frame, error: unknown): BadFrameAction {
+  const detail = error instanceof Error ? error.message : String(error)
+  if (error instanceof ProtocolError && error.code === 'BINARY_UNSUPPORTED') {
+    return {
+      kind: 'close',
+      code: CloseCode.unsupportedData,
+      reason: 'binary frames need vsn 2.0.0',
+    }
+  }
+  const refs = recoverRefs(frame)
+  if (refs !== undefined) return { kind: 'reply', ...refs, reason: detail }
+  return { kind: 'close', code: CloseCode.invalidPayload, reason: 'invalid frame' }
+}

@@ -1,0 +1,76 @@
+// Resolves socket options once into a fully specified shape (house habit 12): defaults,
+// path joining and validation happen here so the transports read plain numbers and paths.
+
+import { ServerError } from './errors.js'
+import type { SocketOptions } from './types.js'
+
+export interface ResolvedSocketOptions {
+  /** Mount path, e.g. '/socket'. */
+  readonly path: string
+  /** Full WebSocket path, or undefined when disabled. */
+  readonly websocketPath: string | undefined
+  /** Full long-poll path, or undefined when disabled. */
+  readonly longpollPath: string | undefined
+  readonly timeout: number
+  readonly maxFrameSize: number
+  readonly windowMs: number
+  readonly maxBodySize: number
+  readonly maxChannels: number
+}
+
+const MiB = 1024 * 1024
+
+function normalizePath(path: unknown, what: string): string {
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new ServerError(
+      'INVALID_CONFIG',
+      `${what} must be a string starting with '/', got ${JSON.stringify(path) ?? typeof path}`,
+    )
+  }
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+}
+
+function positive(value: unknown, fallback: number, what: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ServerError(
+      'INVALID_CONFIG',
+      `${what} must be a positive number, got ${JSON.stringify(value) ?? typeof value}`,
+    )
+  }
+  return value
+}
+
+function join(base: string, suffix: string): string {
+  return base === '/' ? suffix : base + suffix
+}
+
+export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSocketOptions {
+  const base = normalizePath(path, 'socket path')
+  const ws = o.websocket === undefined || o.websocket === true ? {} : o.websocket
+  const lp = o.longpoll === true ? {} : o.longpoll === undefined ? false : o.longpoll
+  const websocketPath =
+    ws === false ? undefined : join(base, normalizePath(ws.path ?? '/websocket', 'websocket.path'))
+  const longpollPath =
+    lp === false ? undefined : join(base, normalizePath(lp.path ?? '/longpoll', 'longpoll.path'))
+  if (websocketPath !== undefined && websocketPath === longpollPath) {
+    throw new ServerError(
+      'INVALID_CONFIG',
+      `websocket and longpoll cannot share the path ${websocketPath}`,
+    )
+  }
+  return {
+    path: base,
+    websocketPath,
+    longpollPath,
+    timeout: positive(ws === false ? undefined : ws.timeout, 60_000, 'websocket.timeout'),
+    maxFrameSize: positive(
+      ws === false ? undefined : ws.maxFrameSize,
+      MiB,
+      'websocket.maxFrameSize',
+    ),
+    windowMs: positive(lp === false ? undefined : lp.windowMs, 10_000, 'longpoll.windowMs'),
+    maxBodySize: positive(lp === false ? undefined : lp.maxBodySize, MiB, 'longpoll.maxBodySize'),
+    maxChannels: positive(o.maxChannels, 100, 'maxChannels'),
+  }
+}

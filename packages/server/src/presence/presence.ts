@@ -1,0 +1,262 @@
+// Server-side Presence: a thin layer over the Tracker (spec §3). Tracks channel owners,
+// turns every tracker diff (local or remote) into one `presence_diff` broadcast to this
+// node's subscribers, enriched by an optional async `fetch` yet delivered in production
+// order, and links each tracked channel so its presences leave when the channel ends.
+import { TrackerError } from '@plume/tracker'
+import type { Meta, Tracker } from '@plume/tracker'
+import { defaultLogger } from '../logger.js'
+import type { Logger } from '../types.js'
+import { diffPayload, groupByKey } from './grouping.js'
+import type { DiffPayload, PresenceEntry, PresenceMap } from './grouping.js'
+import { MetasStore } from './metas.js'
+import type { MetasHandler } from './metas.js'
+import { OrderedQueue } from './ordered-queue.js'
+
+/** What Presence needs of a channel: a cluster-unique owner id, a topic, an end hook. */
+export interface PresenceChannel {
+  readonly ownerId: string
+  readonly topic: string
+  onTerminate(fn: () => void): () => void
+}
+
+/** Where diffs go: the endpoint's encode-once local broadcast. */
+export interface DiffSink {
+  localBroadcast(topic: string, event: string, payload: unknown): void
+}
+
+/** Enriches presences in bulk; must keep `metas` on each entry. */
+export type PresenceFetch = (
+  topic: string,
+  presences: PresenceMap,
+) => PresenceMap | Promise<PresenceMap>
+
+/** Options of {@link Presence}. */
+export interface PresenceOptions {
+  /** The tracker holding the CRDT state; Presence starts and stops it. */
+  tracker: Tracker
+  /** Receives `presence_diff` broadcasts (usually the Endpoint). */
+  sink: DiffSink
+  /** Bulk enrichment hook run for `list`, `getByKey` and every diff. @default identity */
+  fetch?: PresenceFetch
+  /**
+   * Called when `fetch` (for a diff), a metas handler, the sink or an unlink fails. A diff
+   * whose `fetch` fails is still broadcast, unenriched, so clients keep the right presences.
+   * @default logs with `logger`
+   */
+  onError?: (error: unknown) => void
+  /** Where the default `onError` writes. @default warnings and errors to the console */
+  logger?: Logger
+  /** Event name of diffs. @default "presence_diff" */
+  diffEvent?: string
+}
+
+type MetaUpdate = Meta | ((old: Meta) => Meta)
+type Key = string | number
+
+/**
+ * Phoenix.Presence for Plume.
+ * @example
+ * const presence = new Presence({ tracker: new Tracker({ pubsub }), sink: endpoint })
+ * await presence.start()
+ * // in a channel, after join:
+ * ch.push('presence_state', await presence.list(ch))
+ * presence.track(ch, ch.assigns.user_id, { online_at: Date.now() })
+ */
+export class Presence {
+  readonly #tracker: Tracker
+  readonly #sink: DiffSink
+  readonly #fetch: PresenceFetch
+  readonly #onError: (error: unknown) => void
+  readonly #diffEvent: string
+  readonly #queue: OrderedQueue
+  readonly #linked = new WeakSet<PresenceChannel>()
+  readonly #metasHandlers = new Set<MetasHandler>()
+  readonly #metas = new MetasStore()
+  #unsubscribe: (() => void) | undefined
+
+  constructor(options: PresenceOptions) {
+    this.#tracker = options.tracker
+    this.#sink = options.sink
+    this.#fetch = options.fetch ?? ((_topic, presences) => presences)
+    const logger = options.logger ?? defaultLogger
+    this.#onError =
+      options.onError ?? ((error) => logger.error('plume: presence failure', { error }))
+    this.#diffEvent = options.diffEvent ?? 'presence_diff'
+    this.#queue = new OrderedQueue(this.#onError)
+  }
+
+  /** Starts the tracker and begins broadcasting diffs. */
+  async start(): Promise<void> {
+    this.#unsubscribe ??= this.#tracker.onDiff((topic, diff) =>
+      this.#onDiff(topic, diffPayload(diff)),
+    )
+    await this.#tracker.start()
+  }
+
+  /** Stops broadcasting and stops the tracker; `graceful` tells peers to drop our presences now. */
+  async stop(options: { graceful?: boolean } = {}): Promise<void> {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    await (options.graceful === true ? this.#tracker.gracefulPermdown() : this.#tracker.stop())
+    await this.#queue.idle()
+  }
+
+  /**
+   * Tracks `key` on the channel's topic; returns the new `phx_ref`. Its presences leave when
+   * the channel ends (at once if it already has).
+   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT
+   */
+  track(channel: PresenceChannel, key: Key, meta: Meta): string
+  /** Tracks `key` on `topic` for an owner id (untrack it yourself when the owner ends). */
+  track(owner: string, topic: string, key: Key, meta: Meta): string
+  track(...args: [PresenceChannel, Key, Meta] | [string, string, Key, Meta]): string {
+    if (typeof args[0] === 'string') {
+      const [owner, topic, key, meta] = args as [string, string, Key, Meta]
+      return this.#tracker.track(owner, topic, keyString(key), meta)
+    }
+    const [channel, key, meta] = args as [PresenceChannel, Key, Meta]
+    const ref = this.#tracker.track(channel.ownerId, channel.topic, keyString(key), meta)
+    // Linked after tracking: a channel that already ended runs the hook at once and untracks.
+    this.#link(channel)
+    return ref
+  }
+
+  /** Stops tracking `key`; a no-op when it is not tracked. */
+  untrack(channel: PresenceChannel, key: Key): void
+  untrack(owner: string, topic: string, key: Key): void
+  untrack(...args: [PresenceChannel, Key] | [string, string, Key]): void {
+    const [owner, topic, key] = target(args)
+    this.#tracker.untrack(owner, topic, key)
+  }
+
+  /**
+   * Replaces the meta (or maps it: the function gets a copy holding `phx_ref`); one diff
+   * carries the old meta in `leaves` and the new one, with `phx_ref_prev`, in `joins`.
+   * @throws TrackerError NO_PRESENCE when the key is not tracked by that owner
+   */
+  update(channel: PresenceChannel, key: Key, meta: MetaUpdate): string
+  update(owner: string, topic: string, key: Key, meta: MetaUpdate): string
+  update(...args: [PresenceChannel, Key, MetaUpdate] | [string, string, Key, MetaUpdate]): string {
+    const meta = args[args.length - 1] as MetaUpdate
+    const [owner, topic, key] = target(args.slice(0, -1))
+    return this.#tracker.update(owner, topic, key, meta)
+  }
+
+  /** The topic's presences, `{key: {metas}}` after `fetch`; down replicas excluded. */
+  async list(channelOrTopic: PresenceChannel | string): Promise<PresenceMap> {
+    const topic = topicOf(channelOrTopic)
+    const presences = groupByKey(this.#tracker.list(topic))
+    return isEmpty(presences) ? presences : this.#fetch(topic, presences)
+  }
+
+  /** One key's presences after `fetch`, or `undefined` when nobody is there. */
+  async getByKey(
+    channelOrTopic: PresenceChannel | string,
+    key: Key,
+  ): Promise<PresenceEntry | undefined> {
+    const topic = topicOf(channelOrTopic)
+    const k = keyString(key)
+    const metas = this.#tracker.getByKey(topic, k).map(([, meta]) => meta)
+    if (metas.length === 0) return undefined
+    const fetched = await this.#fetch(topic, nullProto({ [k]: { metas } }))
+    return fetched[k]
+  }
+
+  /**
+   * Server-side subscription to diffs (Phoenix's handle_metas): each handler gets the raw
+   * diff and a snapshot of the topic's presences `key -> metas` after it, synchronously and
+   * in production order. Returns the disposer.
+   */
+  onMetas(handler: MetasHandler): () => void {
+    this.#metasHandlers.add(handler)
+    return () => {
+      this.#metasHandlers.delete(handler)
+      if (this.#metasHandlers.size === 0) this.#metas.clear()
+    }
+  }
+
+  /** Resolves when every diff produced so far has been broadcast. */
+  flushed(): Promise<void> {
+    return this.#queue.idle()
+  }
+
+  #onDiff(topic: string, raw: DiffPayload): void {
+    this.#notifyMetas(topic, raw)
+    this.#queue.push(
+      () => this.#enrich(topic, raw),
+      (payload) => this.#sink.localBroadcast(topic, this.#diffEvent, payload),
+    )
+  }
+
+  async #enrich(topic: string, raw: DiffPayload): Promise<DiffPayload> {
+    try {
+      const [joins, leaves] = await Promise.all([
+        isEmpty(raw.joins) ? raw.joins : this.#fetch(topic, raw.joins),
+        isEmpty(raw.leaves) ? raw.leaves : this.#fetch(topic, raw.leaves),
+      ])
+      return { joins, leaves }
+    } catch (error) {
+      this.#onError(error)
+      return raw
+    }
+  }
+
+  #notifyMetas(topic: string, raw: DiffPayload): void {
+    if (this.#metasHandlers.size === 0) return
+    // A topic first seen here (or after a handler came late) is seeded from the tracker,
+    // whose state already includes this diff.
+    const presences = this.#metas.has(topic)
+      ? this.#metas.apply(topic, raw)
+      : this.#metas.seed(topic, this.#tracker.list(topic))
+    for (const handler of [...this.#metasHandlers]) {
+      try {
+        handler(topic, raw, presences)
+      } catch (error) {
+        this.#onError(error)
+      }
+    }
+  }
+
+  #link(channel: PresenceChannel): void {
+    if (this.#linked.has(channel)) return
+    this.#linked.add(channel)
+    channel.onTerminate(() => {
+      this.#linked.delete(channel)
+      try {
+        this.#tracker.untrackAll(channel.ownerId)
+      } catch (error) {
+        // A stopped tracker has nothing left to untrack; its peers drop us by themselves.
+        if (!(error instanceof TrackerError && error.code === 'STOPPED')) this.#onError(error)
+      }
+    })
+  }
+}
+
+function target(args: readonly unknown[]): [owner: string, topic: string, key: string] {
+  if (typeof args[0] === 'string') return [args[0], args[1] as string, keyString(args[2])]
+  const channel = args[0] as PresenceChannel
+  return [channel.ownerId, channel.topic, keyString(args[1])]
+}
+
+function topicOf(channelOrTopic: PresenceChannel | string): string {
+  return typeof channelOrTopic === 'string' ? channelOrTopic : channelOrTopic.topic
+}
+
+/** Phoenix stringifies keys (1 becomes "1"); anything but a string or finite number is misuse. */
+function keyString(key: unknown): string {
+  if (typeof key === 'string') return key
+  if (typeof key === 'number' && Number.isFinite(key)) return String(key)
+  throw new TrackerError(
+    'INVALID_ARGUMENT',
+    `presence key must be a string or a finite number, got ${typeof key}`,
+  )
+}
+
+function isEmpty(map: PresenceMap): boolean {
+  for (const _ in map) return false
+  return true
+}
+
+function nullProto(map: PresenceMap): PresenceMap {
+  return Object.assign(Object.create(null) as PresenceMap, map)
+}

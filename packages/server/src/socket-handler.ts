@@ -1,0 +1,172 @@
+// One mounted socket (endpoint.socket(path, options)): resolved options, routing, and the
+// connect handshake shared by both transports: check_origin, vsn negotiation, the user's
+// connect and id callbacks (spec §1.2, §1.9, §2.1). Transports turn the outcome into HTTP.
+
+import type { IncomingHttpHeaders } from 'node:http'
+import { defaultSerializers, negotiateSerializer, type ServerSerializer } from '@plume/protocol'
+import { compileOriginCheck, type OriginCheck } from './check-origin.js'
+import type { Router } from './connection.js'
+import { resolveSocketOptions, type ResolvedSocketOptions } from './options.js'
+import { isConnectError } from './results.js'
+import { Routes } from './routes.js'
+import type {
+  Assigns,
+  ChannelHandler,
+  ConnectInfo,
+  Logger,
+  SocketOptions,
+  TransportName,
+} from './types.js'
+
+/** What a transport knows about a handshake request. */
+export interface Handshake {
+  readonly transport: TransportName
+  readonly url: URL
+  readonly headers: IncomingHttpHeaders
+  readonly peer: { readonly address: string | undefined; readonly port: number | undefined }
+  readonly authToken: string | undefined
+}
+
+/** The outcome of a handshake. */
+export type Authorization =
+  | {
+      readonly ok: true
+      readonly serializer: ServerSerializer
+      readonly assigns: Assigns
+      readonly socketId: string | null
+    }
+  | { readonly ok: false; readonly status: number; readonly body: string }
+
+const REFUSED = { ok: false, status: 403, body: '' } as const
+const FAILED = { ok: false, status: 500, body: '' } as const
+
+export class SocketHandler implements Router {
+  readonly options: ResolvedSocketOptions
+  readonly #user: SocketOptions
+  readonly #routes: Routes
+  readonly #serializers: readonly ServerSerializer[]
+  readonly #originCheck: OriginCheck
+  readonly #logger: Logger
+
+  constructor(
+    path: string,
+    options: SocketOptions,
+    defaults: {
+      checkOrigin: SocketOptions['checkOrigin']
+      host: string | undefined
+      logger: Logger
+    },
+  ) {
+    this.options = resolveSocketOptions(path, options)
+    this.#user = options
+    this.#routes = new Routes(options.channels)
+    this.#serializers = options.serializers ?? defaultSerializers
+    this.#originCheck = compileOriginCheck(
+      options.checkOrigin ?? defaults.checkOrigin ?? false,
+      defaults.host,
+    )
+    this.#logger = defaults.logger
+  }
+
+  get maxChannels(): number {
+    return this.options.maxChannels
+  }
+
+  route(topic: string): ChannelHandler | undefined {
+    return this.#routes.resolve(topic)
+  }
+
+  /** check_origin alone (long-poll checks it on every request); logs refusals. */
+  originAllowed(headers: IncomingHttpHeaders, url: URL): boolean {
+    const origin = header(headers, 'origin')
+    if (this.#originAllowed(origin, header(headers, 'host'))) return true
+    this.#logger.error('plume: origin refused by checkOrigin', { origin, path: url.pathname })
+    return false
+  }
+
+  /** Runs the handshake pipeline; never throws. */
+  async authorize(h: Handshake): Promise<Authorization> {
+    const origin = header(h.headers, 'origin')
+    if (!this.originAllowed(h.headers, h.url)) return REFUSED
+    const params = Object.fromEntries(h.url.searchParams)
+    const serializer = negotiateSerializer(params['vsn'], this.#serializers)
+    if (serializer === undefined) {
+      this.#logger.warn('plume: unsupported serializer version; refused', { vsn: params['vsn'] })
+      return REFUSED
+    }
+    const connected = await this.#connect(params, connectInfo(h, origin))
+    return 'assigns' in connected ? this.#identify(serializer, connected.assigns) : connected
+  }
+
+  #originAllowed(origin: string | undefined, host: string | undefined): boolean {
+    try {
+      return this.#originCheck(origin, host)
+    } catch (error) {
+      this.#logger.error('plume: checkOrigin function threw; refused', { origin, error })
+      return false
+    }
+  }
+
+  async #connect(
+    params: Record<string, string>,
+    info: ConnectInfo,
+  ): Promise<{ assigns: Assigns } | Authorization> {
+    const connect = this.#user.connect
+    if (connect === undefined) return { assigns: {} }
+    let result: unknown
+    try {
+      result = await connect(params, info)
+    } catch (error) {
+      if (isConnectError(error)) return { ok: false, status: error.status, body: error.body }
+      this.#logger.error('plume: connect threw', { error })
+      return FAILED
+    }
+    if (result === false) return REFUSED
+    if (isConnectError(result)) return { ok: false, status: result.status, body: result.body }
+    if (result === true || result === undefined) return { assigns: {} }
+    if (typeof result === 'object' && result !== null && !Array.isArray(result))
+      return { assigns: result as Assigns }
+    this.#logger.error('plume: connect must return assigns, true, false or connectError()', {
+      result,
+    })
+    return FAILED
+  }
+
+  #identify(serializer: ServerSerializer, assigns: Assigns): Authorization {
+    let socketId: unknown = null
+    try {
+      socketId = this.#user.id?.(assigns) ?? null
+    } catch (error) {
+      this.#logger.error('plume: id() threw', { error })
+      return FAILED
+    }
+    if (socketId !== null && typeof socketId !== 'string') {
+      this.#logger.error('plume: id() must return a string or null', { socketId })
+      return FAILED
+    }
+    return { ok: true, serializer, assigns, socketId }
+  }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function connectInfo(h: Handshake, origin: string | undefined): ConnectInfo {
+  const xHeaders: Record<string, string> = {}
+  for (const [name, value] of Object.entries(h.headers)) {
+    if (name.startsWith('x-') && value !== undefined)
+      xHeaders[name] = Array.isArray(value) ? (value[0] ?? '') : value
+  }
+  return {
+    transport: h.transport,
+    uri: h.url,
+    headers: h.headers,
+    xHeaders,
+    peer: h.peer,
+    userAgent: header(h.headers, 'user-agent'),
+    origin,
+    authToken: h.authToken,
+  }
+}

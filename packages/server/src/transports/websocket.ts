@@ -1,0 +1,205 @@
+// WebSocket transport (spec §1.9) on the `ws` library: runs the handshake pipeline on an
+// HTTP upgrade, answers refusals with a plain HTTP status, and adapts each accepted `ws`
+// socket to SocketLike with a server-side idle timeout (no frame received -> close 1001).
+
+import type { IncomingMessage } from 'node:http'
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { base64ToBytes, type Frame } from '@plume/protocol'
+import type { Cancel, Scheduler } from '../time.js'
+import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import type { Connection } from '../connection.js'
+import type { Authorization, SocketHandler } from '../socket-handler.js'
+import type { Logger, TransportName } from '../types.js'
+import { CloseCode, type SocketLike } from './socket-like.js'
+
+const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.'
+
+/** A successful handshake. */
+export type Accepted = Authorization & { ok: true }
+
+/** What the transport needs from the endpoint. */
+export interface TransportDeps {
+  readonly scheduler: Scheduler
+  readonly logger: Logger
+  /** False while draining or closed: new connections are refused with 503. */
+  accepting(): boolean
+  /** Creates the Connection for an accepted socket. */
+  open(
+    socket: SocketLike,
+    handler: SocketHandler,
+    auth: Accepted,
+    transport: TransportName,
+  ): Connection | undefined
+}
+
+export class WebSocketTransport {
+  readonly #handler: SocketHandler
+  readonly #deps: TransportDeps
+  readonly #wss: WebSocketServer
+
+  constructor(handler: SocketHandler, deps: TransportDeps) {
+    this.#handler = handler
+    this.#deps = deps
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: handler.options.maxFrameSize,
+      handleProtocols: (protocols) => (protocols.has('phoenix') ? 'phoenix' : false),
+    })
+  }
+
+  /** Handles an upgrade request whose path is this socket's WebSocket path. */
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    const onError = (error: Error): void =>
+      this.#deps.logger.debug('plume: upgrade socket error', { error })
+    socket.on('error', onError)
+    if (req.method !== 'GET') return reject(socket, 400)
+    if (!this.#deps.accepting()) return reject(socket, 503)
+    const authToken = extractAuthToken(req.headers['sec-websocket-protocol'])
+    if (authToken === null) {
+      this.#deps.logger.warn('plume: malformed auth token subprotocol; refused')
+      return reject(socket, 403)
+    }
+    const net = socket as Duplex & { remoteAddress?: string; remotePort?: number }
+    const peer = { address: net.remoteAddress, port: net.remotePort }
+    const auth = await this.#handler.authorize({
+      transport: 'websocket',
+      url,
+      headers: req.headers,
+      peer,
+      authToken,
+    })
+    if (!auth.ok) return reject(socket, auth.status, auth.body)
+    if (socket.destroyed) return
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', onError)
+      const options = {
+        timeout: this.#handler.options.timeout,
+        scheduler: this.#deps.scheduler,
+        logger: this.#deps.logger,
+      }
+      this.#deps.open(new WsSocket(ws, options), this.#handler, auth, 'websocket')
+    })
+  }
+
+  /** Stops accepting and waits (at most `graceMs`) for open sockets to finish closing. */
+  async close(graceMs = 1000): Promise<void> {
+    const open = [...this.#wss.clients].filter((ws) => ws.readyState !== WebSocket.CLOSED)
+    const closed = Promise.all(
+      open.map((ws) => new Promise((resolve) => ws.once('close', resolve))),
+    )
+    let timer: NodeJS.Timeout | undefined
+    // A real timer on purpose: shutdown must finish even under a virtual test scheduler.
+    const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))
+    await Promise.race([closed, grace])
+    clearTimeout(timer)
+    for (const ws of open) ws.terminate()
+    this.#wss.close()
+  }
+}
+
+/** undefined: no token offered; null: a malformed one. */
+function extractAuthToken(header: string | undefined): string | undefined | null {
+  if (header === undefined) return undefined
+  const entry = header
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(AUTH_TOKEN_PREFIX))
+  if (entry === undefined) return undefined
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(
+      base64ToBytes(entry.slice(AUTH_TOKEN_PREFIX.length)),
+    )
+  } catch {
+    return null
+  }
+}
+
+function reject(socket: Duplex, status: number, body = ''): void {
+  if (socket.destroyed) return
+  const text = STATUS_CODES[status] ?? 'Error'
+  socket.once('finish', () => socket.destroy())
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}
+
+function toFrame(data: RawData, isBinary: boolean): Frame {
+  const buf = Array.isArray(data)
+    ? Buffer.concat(data)
+    : Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(data)
+  return isBinary
+    ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+    : buf.toString('utf8')
+}
+
+interface WsSocketOptions {
+  readonly timeout: number
+  readonly scheduler: Scheduler
+  readonly logger: Logger
+}
+
+/** `ws` adapted to SocketLike, with the idle timeout. */
+class WsSocket implements SocketLike {
+  readonly binary = true
+  readonly #ws: WebSocket
+  readonly #opts: WsSocketOptions
+  readonly #closeHandlers: Array<() => void> = []
+  #closed = false
+  #lastSeen: number
+  #cancelIdle: Cancel = () => {}
+
+  constructor(ws: WebSocket, opts: WsSocketOptions) {
+    this.#ws = ws
+    this.#opts = opts
+    this.#lastSeen = opts.scheduler.now()
+    ws.on('error', (error) => opts.logger.warn('plume: websocket error', { error }))
+    ws.on('close', () => this.#fireClose())
+    this.#armIdle(opts.timeout)
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed && this.#ws.readyState === WebSocket.OPEN
+  }
+
+  send(frame: Frame): void {
+    if (this.isOpen) this.#ws.send(frame, { binary: typeof frame !== 'string' })
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
+      this.#ws.close(code, reason)
+    }
+    this.#fireClose()
+  }
+
+  onMessage(handler: (frame: Frame) => Promise<void>): void {
+    this.#ws.on('message', (data, isBinary) => {
+      this.#lastSeen = this.#opts.scheduler.now()
+      void handler(toFrame(data, isBinary))
+    })
+  }
+
+  onClose(handler: () => void): void {
+    this.#closeHandlers.push(handler)
+  }
+
+  #armIdle(ms: number): void {
+    this.#cancelIdle = this.#opts.scheduler.after(ms, () => {
+      const idle = this.#opts.scheduler.now() - this.#lastSeen
+      if (idle < this.#opts.timeout) return this.#armIdle(this.#opts.timeout - idle)
+      this.#opts.logger.info('plume: websocket idle timeout', { timeout: this.#opts.timeout })
+      this.close(CloseCode.goingAway, 'idle timeout')
+    })
+  }
+
+  #fireClose(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#cancelIdle()
+    for (const handler of this.#closeHandlers.splice(0)) handler()
+  }
+}
