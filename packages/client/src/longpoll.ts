@@ -211,6 +211,14 @@ export class LongPoll {
     this.#awaitingAck = false
   }
 
+  // The token travels in the header (Phoenix >= 1.8.2 reads it there) and in `?token=`
+  // (older Phoenix servers read only that); servers prefer the header.
+  #url(): string {
+    if (this.token === null) return this.pollEndpoint
+    const sep = this.pollEndpoint.includes('?') ? '&' : '?'
+    return `${this.pollEndpoint}${sep}token=${encodeURIComponent(this.token)}`
+  }
+
   #ajax(
     method: 'GET' | 'POST',
     headers: Record<string, string>,
@@ -228,9 +236,8 @@ export class LongPoll {
       cancelTimer()
       if (this.#reqs.delete(controller)) callback(resp)
     }
-    this.#request({ method, url: this.pollEndpoint, headers, body }, controller.signal).then(
-      settle,
-      () => settle(null),
+    this.#request({ method, url: this.#url(), headers, body }, controller.signal).then(settle, () =>
+      settle(null),
     )
   }
 }

@@ -16,6 +16,7 @@ import { SocketBase } from './socket-base.js'
 import type { Scheduler } from './scheduler.js'
 import * as serializer from './serializer.js'
 import type { Decode, Encode, SocketMessage } from './serializer.js'
+import { ClientError } from './errors.js'
 import { Timer } from './timer.js'
 import type { CloseEventLike, TransportConstructor, WiredTransport } from './transport.js'
 import { watchPage } from './page.js'
@@ -36,8 +37,13 @@ export class Socket extends SocketBase {
   readonly rejoinAfterMs: (tries: number) => number
   readonly binaryType: string
   readonly vsn: string
-  /** The endpoint with `/websocket` appended. */
-  readonly endPoint: string
+  /** The current endpoint with `/websocket` appended (see {@link Socket.endPoints}). */
+  get endPoint(): string {
+    return `${this.endPoints[this.#endPointIndex % this.endPoints.length]}/websocket`
+  }
+  /** Every endpoint given; reconnects rotate through them so a drained node's clients move on. */
+  readonly endPoints: readonly string[]
+  #endPointIndex = 0
   readonly scheduler: Scheduler
   params: () => Record<string, unknown>
   authToken: (() => string) | undefined
@@ -64,8 +70,11 @@ export class Socket extends SocketBase {
   #pageWatched = false
   #stopFallback: (() => void) | undefined
 
-  /** Creates a socket for `endPoint` (e.g. "/socket" or "ws://host/socket"); call `connect()`. */
-  constructor(endPoint: string, opts: SocketOptions = {}) {
+  /**
+   * Creates a socket for `endPoint` (e.g. "/socket" or "ws://host/socket"); call `connect()`.
+   * A list of endpoints (the nodes of a cluster) is tried in turn, one per reconnect.
+   */
+  constructor(endPoint: string | readonly string[], opts: SocketOptions = {}) {
     const runtime = options.resolveRuntime(opts)
     super(runtime.logger)
     this.scheduler = runtime.scheduler
@@ -81,7 +90,9 @@ export class Socket extends SocketBase {
     this.vsn = opts.vsn ?? '2.0.0'
     this.params = closure(opts.params ?? {})
     this.authToken = opts.authToken === undefined ? undefined : closure(opts.authToken)
-    this.endPoint = `${endPoint}/websocket`
+    this.endPoints = typeof endPoint === 'string' ? [endPoint] : [...endPoint]
+    if (this.endPoints.length === 0)
+      throw new ClientError('BAD_OPTION', 'give at least one endpoint')
     this.sessionStore =
       opts.sessionStorage === undefined ? options.defaultStorage() : opts.sessionStorage
     this.#page = opts.page === undefined ? options.browserPage() : opts.page
@@ -273,6 +284,7 @@ export class Socket extends SocketBase {
       this.teardown()
       return
     }
+    this.#endPointIndex = (this.#endPointIndex + 1) % this.endPoints.length
     this.#teardownAndReconnect(() => this.connect())
   }
 

@@ -76,6 +76,12 @@ describe('LongPoll polling', () => {
     assert.equal(gets()[0]?.headers['X-Phoenix-AuthToken'], undefined)
     assert.equal(gets()[0]?.headers['X-Phoenix-Longpoll-Token'], undefined)
     assert.equal(gets()[1]?.headers['X-Phoenix-Longpoll-Token'], 'T1')
+    assert.equal(gets()[0]?.url, 'http://example.com/socket/longpoll?vsn=2.0.0')
+    assert.equal(
+      gets()[1]?.url,
+      'http://example.com/socket/longpoll?vsn=2.0.0&token=T1',
+      'older Phoenix servers read only ?token=',
+    )
     const auth = make(['phoenix', `base64url.bearer.phx.${btoa('tok')}`])
     clock.tick()
     assert.equal(gets().at(-1)?.headers['X-Phoenix-AuthToken'], 'tok')

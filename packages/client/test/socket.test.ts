@@ -458,3 +458,28 @@ describe('Socket long-poll fallback', () => {
     socket.disconnect()
   })
 })
+
+describe('Socket with several endpoints', () => {
+  it('moves to the next endpoint on each reconnect, so clients of a drained node go elsewhere', () => {
+    const socket = new Socket(['ws://a.test/socket', 'ws://b.test/socket'], {
+      transport: FakeTransport,
+      scheduler: clock,
+      page: null,
+    })
+    socket.connect()
+    assert.match(FakeTransport.last.url, /^ws:\/\/a\.test\/socket\/websocket\?/)
+    FakeTransport.last.open()
+    FakeTransport.last.serverClose(1012)
+    clock.advance(socket.reconnectAfterMs(1))
+    assert.match(FakeTransport.last.url, /^ws:\/\/b\.test\/socket\/websocket\?/)
+    FakeTransport.last.open()
+    FakeTransport.last.serverClose(1012)
+    clock.advance(socket.reconnectAfterMs(1))
+    assert.match(FakeTransport.last.url, /^ws:\/\/a\.test\//, 'wraps around')
+    socket.disconnect()
+  })
+
+  it('refuses an empty list', () => {
+    assert.throws(() => new Socket([], { page: null }), /at least one endpoint/)
+  })
+})
