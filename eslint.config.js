@@ -3,19 +3,24 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const boundary = (patterns, message) => [
-  'error',
-  { patterns: [{ group: patterns, message }] },
-]
+const boundary = (patterns, message) => ['error', { patterns: [{ group: patterns, message }] }]
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', 'examples/lobby/public/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/*.js',
+      '**/*.mjs',
+      'examples/lobby/public/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -23,7 +28,10 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -33,25 +41,44 @@ export default tseslint.config(
   {
     files: ['packages/protocol/src/**/*.ts', 'packages/crdt/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': boundary(['node:*', '@plume/*', 'ws', 'ioredis', 'nats'], 'pure core: no I/O, no other packages'),
+      'no-restricted-imports': boundary(
+        ['node:*', '@plume/*', 'ws', 'ioredis', 'nats'],
+        'pure core: no I/O, no other packages',
+      ),
     },
   },
   {
     files: ['packages/client/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': boundary(['node:*', '@plume/server', '@plume/pubsub*', '@plume/tracker', '@plume/crdt'], 'the client imports only @plume/protocol'),
+      'no-restricted-imports': boundary(
+        ['node:*', '@plume/server', '@plume/pubsub*', '@plume/tracker', '@plume/crdt'],
+        'the client imports only @plume/protocol',
+      ),
     },
   },
   {
     files: ['packages/pubsub*/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': boundary(['@plume/server', '@plume/tracker', '@plume/crdt', '@plume/protocol', '@plume/client', 'ws'], 'adapters know nothing of sockets, channels or the tracker'),
+      'no-restricted-imports': boundary(
+        [
+          '@plume/server',
+          '@plume/tracker',
+          '@plume/crdt',
+          '@plume/protocol',
+          '@plume/client',
+          'ws',
+        ],
+        'adapters know nothing of sockets, channels or the tracker',
+      ),
     },
   },
   {
     files: ['packages/tracker/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': boundary(['@plume/server', '@plume/client', '@plume/protocol', 'ws'], 'the tracker sits below the server'),
+      'no-restricted-imports': boundary(
+        ['@plume/server', '@plume/client', '@plume/protocol', 'ws'],
+        'the tracker sits below the server',
+      ),
     },
   },
   {

@@ -4,8 +4,15 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 
-const pkgs = readdirSync('packages').map((d) => JSON.parse(readFileSync(`packages/${d}/package.json`, 'utf8')))
-const deps = new Map(pkgs.map((p) => [p.name, Object.keys(p.dependencies ?? {}).filter((d) => d.startsWith('@plume/'))]))
+const pkgs = readdirSync('packages').map((d) =>
+  JSON.parse(readFileSync(`packages/${d}/package.json`, 'utf8')),
+)
+const deps = new Map(
+  pkgs.map((p) => [
+    p.name,
+    Object.keys(p.dependencies ?? {}).filter((d) => d.startsWith('@plume/')),
+  ]),
+)
 const visiting = new Set()
 const done = new Set()
 function visit(name, path) {
@@ -19,7 +26,11 @@ function visit(name, path) {
 for (const name of deps.keys()) visit(name, [])
 
 const entries = readdirSync('packages').map((d) => `packages/${d}/src/index.ts`)
-const r = spawnSync('npx', ['dpdm', '--no-warning', '--no-tree', '-T', '--exit-code', 'circular:1', ...entries], {
-  stdio: 'inherit',
-})
+const r = spawnSync(
+  'npx',
+  ['dpdm', '--no-warning', '--no-tree', '-T', '--exit-code', 'circular:1', ...entries],
+  {
+    stdio: 'inherit',
+  },
+)
 process.exit(r.status ?? 1)
