@@ -1,1 +1,9 @@
-export {}
+// Public surface of @plume/tracker: the Tracker runtime, its options and errors, and the
+// injected Scheduler other packages reuse. Named re-exports only.
+export { Tracker } from './tracker.js'
+export type { TrackerOptions } from './options.js'
+export type { Meta, PresenceDiff, DiffListener } from './diff.js'
+export { TrackerError, type TrackerErrorCode } from './errors.js'
+export { systemScheduler, ManualScheduler, type Scheduler, type Cancel } from './scheduler.js'
+export { fnv1a32, shardFor } from './ids.js'
+export type { ReplicaInfo } from '@plume/crdt'

@@ -71,7 +71,8 @@ export class ManualScheduler implements Scheduler {
     this.#tasks = this.#tasks.filter((t) => !t.cancelled)
     let best: Task | undefined
     for (const t of this.#tasks) {
-      if (t.at <= until && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t
+      if (t.at <= until && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)))
+        best = t
     }
     if (best) this.#tasks.splice(this.#tasks.indexOf(best), 1)
     return best

@@ -1,0 +1,273 @@
+// One tracker shard (spec §4.1–§4.12): owns a TrackerState, the replica liveness table and
+// the delta generations, and drives them with heartbeats, transfer requests/acks and down
+// detection over its replication topic. All time comes from the injected Scheduler; every
+// incoming message is validated and a malformed one is logged and dropped.
+import {
+  appendClock,
+  decodeMessage,
+  detectDown,
+  encodeMessage,
+  extractForRemote,
+  filterReplicas,
+  heartbeat,
+  isDeltaEmpty,
+  permdown,
+  pruneGenerations,
+  pushDelta,
+  replicaName,
+  TrackerState,
+} from '@plume/crdt'
+import type {
+  ClockEntry,
+  Delta,
+  Entry,
+  ReplicaRef,
+  ReplicaTable,
+  ReplicationMessage,
+  Transition,
+} from '@plume/crdt'
+import type { Subscription } from '@plume/pubsub'
+import { groupByTopic, type PresenceDiff } from './diff.js'
+import { RefMinter } from './ids.js'
+import type { ResolvedOptions } from './options.js'
+import type { Cancel } from './scheduler.js'
+
+/** What a shard needs from its tracker. */
+export interface ShardDeps {
+  readonly index: number
+  readonly replica: ReplicaRef
+  readonly options: ResolvedOptions
+  readonly emit: (topic: string, diff: PresenceDiff) => void
+}
+
+type Handlers = {
+  [K in ReplicationMessage['t']]: (m: Extract<ReplicationMessage, { t: K }>) => void
+}
+
+/** A shard of the tracker pool. Single owner of its state; all methods are synchronous. */
+export class Shard {
+  readonly state: TrackerState
+  readonly topic: string
+  readonly #o: ResolvedOptions
+  readonly #emit: ShardDeps['emit']
+  readonly #refs: RefMinter
+  #table: ReplicaTable = new Map()
+  #gens: Delta[] = []
+  #pending: ClockEntry[] = []
+  /** Incarnations replaced by a restart or gracefully permdowned: late messages are stale. */
+  readonly #retired = new Map<ReplicaRef, number>()
+  #silent: number
+  #sampleCount: number
+  #requestSeq = 0
+  #sub: Subscription | undefined
+  #cancelTick: Cancel | undefined
+  #stopped = false
+
+  constructor(deps: ShardDeps) {
+    this.#o = deps.options
+    this.#emit = deps.emit
+    this.state = new TrackerState(deps.replica)
+    this.#refs = new RefMinter(deps.replica, deps.options.random)
+    this.topic = `phx_presence:${deps.options.name}_shard${deps.index}`
+    this.#silent = deps.options.maxSilentPeriods
+    this.#sampleCount = deps.options.clockSamplePeriods
+  }
+
+  /** The liveness table (node name → replica). */
+  get table(): ReplicaTable {
+    return this.#table
+  }
+
+  /** A fresh phx_ref, unique in the cluster. */
+  nextRef(): string {
+    return this.#refs.next()
+  }
+
+  /** Subscribes to the replication topic and schedules the first tick (random jitter). */
+  start(): void {
+    this.#sub = this.#o.pubsub.subscribe(this.topic, (msg) => this.#onMessage(msg), { owner: this })
+    this.#schedule(this.#o.random() * 0.25 * this.#o.broadcastPeriod)
+  }
+
+  /** Stops timers and the subscription. Nothing is sent. */
+  stop(): void {
+    this.#stopped = true
+    this.#cancelTick?.()
+    this.#sub?.unsubscribe()
+  }
+
+  /** Tells peers to forget this replica now, then stops. */
+  gracefulPermdown(): void {
+    if (!this.#stopped) this.#broadcast({ t: 'perm', from: this.state.replica })
+    this.stop()
+  }
+
+  /** Reports CRDT changes as per-topic diffs. */
+  report(joins: readonly Entry[], leaves: readonly Entry[]): void {
+    for (const [topic, diff] of groupByTopic(joins, leaves)) this.#emit(topic, diff)
+  }
+
+  #schedule(ms: number): void {
+    this.#cancelTick = this.#o.scheduler.after(ms, () => this.#tick())
+  }
+
+  #tick(): void {
+    if (this.#stopped) return
+    this.#heartbeat()
+    this.#sampleTransfers()
+    this.#detectDown()
+    this.#schedule(this.#o.broadcastPeriod)
+  }
+
+  #heartbeat(): void {
+    const from = this.state.replica
+    if (!isDeltaEmpty(this.state.delta)) {
+      const clock = this.state.gossipClock()
+      const delta = this.state.resetDelta()
+      this.#broadcast({ t: 'hb', from, delta, clock })
+      this.#silent = 0
+      this.#gens = pushDelta(this.#gens, delta, this.#o.maxDeltaSizes, this.state.delta)
+    } else if (this.#silent >= this.#o.maxSilentPeriods) {
+      this.#broadcast({ t: 'hb', from, delta: null, clock: this.state.gossipClock() })
+      this.#silent = 0
+    } else {
+      this.#silent++
+    }
+  }
+
+  #sampleTransfers(): void {
+    if (this.#sampleCount > 1) {
+      this.#sampleCount--
+      return
+    }
+    const self = this.state.replica
+    const clock = this.state.clock()
+    for (const [ref] of appendClock(this.#pending, [self, clock])) {
+      if (ref === self) continue
+      const msg: ReplicationMessage = { t: 'treq', from: self, ref: `${++this.#requestSeq}`, clock }
+      this.#direct(replicaName(ref), msg)
+    }
+    this.#pending = []
+    this.#sampleCount = this.#o.clockSamplePeriods
+  }
+
+  #detectDown(): void {
+    const now = this.#o.scheduler.now()
+    const { table, transitions } = detectDown(this.#table, now, this.#o)
+    this.#table = table
+    this.#apply(transitions)
+    for (const [ref, at] of this.#retired)
+      if (now - at > this.#o.permdownPeriod) this.#retired.delete(ref)
+  }
+
+  #apply(transitions: readonly Transition[]): void {
+    for (const t of transitions) {
+      switch (t.kind) {
+        case 'up':
+          this.report(this.state.replicaUp(t.ref), [])
+          break
+        case 'down':
+          this.report([], this.state.replicaDown(t.ref))
+          break
+        case 'permdown':
+          this.report([], this.state.removeReplica(t.ref))
+          this.#gens = pruneGenerations(this.#gens, t.ref)
+          this.#pending = this.#pending.filter(([r]) => r !== t.ref)
+          break
+      }
+    }
+  }
+
+  #onMessage(raw: unknown): void {
+    if (this.#stopped) return
+    let msg: ReplicationMessage
+    try {
+      msg = decodeMessage(raw)
+    } catch (error) {
+      this.#o.logger.warn('tracker: dropped malformed replication message', {
+        topic: this.topic,
+        error,
+      })
+      return
+    }
+    // Never replicate with ourselves (a late message from our previous incarnation included),
+    // nor with an incarnation that has been replaced or gracefully permdowned.
+    if (replicaName(msg.from) === this.#o.pubsub.nodeName || this.#retired.has(msg.from)) return
+    this.#dispatch(msg)
+  }
+
+  readonly #handlers: Handlers = {
+    hb: (m) => this.#onHeartbeat(m),
+    treq: (m) => this.#onTransferReq(m),
+    tack: (m) => this.#onTransferAck(m),
+    perm: (m) => this.#onPermdown(m),
+  }
+
+  #dispatch(msg: ReplicationMessage): void {
+    try {
+      ;(this.#handlers[msg.t] as (m: ReplicationMessage) => void)(msg)
+    } catch (error) {
+      // A bug must not silence the shard: report it on the tracker's own logger.
+      this.#o.logger.error('tracker: failed to handle a replication message', {
+        topic: this.topic,
+        t: msg.t,
+        error,
+      })
+    }
+  }
+
+  #onHeartbeat(m: Extract<ReplicationMessage, { t: 'hb' }>): void {
+    const update = heartbeat(this.#table, m.from, this.#o.scheduler.now())
+    this.#table = update.table
+    for (const t of update.transitions)
+      if (t.kind === 'permdown') this.#retired.set(t.ref, this.#o.scheduler.now())
+    this.#apply(update.transitions)
+    if (m.delta) {
+      const changes = this.state.merge(m.delta)
+      this.report(changes.joins, changes.leaves)
+      this.#gens = pushDelta(this.#gens, m.delta, this.#o.maxDeltaSizes, this.state.delta)
+    }
+    // Only replicas we know matter: a transfer never carries others (ghost rule), so a
+    // clock dominating ours only through them would trigger useless transfers forever.
+    this.#pending = appendClock(this.#pending, [
+      m.from,
+      filterReplicas(m.clock, this.state.context.keys()),
+    ])
+  }
+
+  #onTransferReq(m: Extract<ReplicationMessage, { t: 'treq' }>): void {
+    const payload = extractForRemote(this.state, this.#gens, m.clock)
+    this.#direct(replicaName(m.from), { t: 'tack', from: this.state.replica, ref: m.ref, payload })
+  }
+
+  #onTransferAck(m: Extract<ReplicationMessage, { t: 'tack' }>): void {
+    const changes = this.state.merge(m.payload)
+    this.report(changes.joins, changes.leaves)
+    if (m.payload.mode === 'normal') this.#gens = []
+    else this.#gens = pushDelta(this.#gens, m.payload, this.#o.maxDeltaSizes, this.state.delta)
+  }
+
+  #onPermdown(m: Extract<ReplicationMessage, { t: 'perm' }>): void {
+    const update = permdown(this.#table, m.from)
+    this.#table = update.table
+    if (update.transitions.length > 0) this.#retired.set(m.from, this.#o.scheduler.now())
+    this.#apply(update.transitions)
+  }
+
+  #broadcast(msg: ReplicationMessage): void {
+    this.#o.pubsub.broadcastFrom(this, this.topic, encodeMessage(msg)).catch((error: unknown) => {
+      this.#o.logger.warn('tracker: broadcast failed', { topic: this.topic, t: msg.t, error })
+    })
+  }
+
+  #direct(node: string, msg: ReplicationMessage): void {
+    this.#o.pubsub.directBroadcast(node, this.topic, encodeMessage(msg)).catch((error: unknown) => {
+      this.#o.logger.warn('tracker: direct send failed', {
+        topic: this.topic,
+        node,
+        t: msg.t,
+        error,
+      })
+    })
+  }
+}
