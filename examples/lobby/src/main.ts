@@ -1,1 +1,114 @@
-export {}
+// `npm start`: one lobby node configured from the environment (see docs/deploying.md).
+// SIGTERM/SIGINT drain the node's connections with close code 1012 and, unless
+// PERMDOWN_ON_SHUTDOWN=false, tell peers to drop its presences at once; the process then
+// exits 0 by itself once every handle is closed (a watchdog reports any that stay open).
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Logger } from '@plume/pubsub'
+import { readConfig } from './config.js'
+import type { LobbyConfig, LogLevel } from './config.js'
+import { createLobby } from './lobby.js'
+import type { Lobby } from './lobby.js'
+import { pubsubFromUrl } from './pubsub-from-url.js'
+
+/** After close() resolves, an exit that takes longer than this means a leaked handle. */
+const EXIT_WATCHDOG_MS = 5000
+
+/* eslint-disable no-console -- the node's own log goes to stdout/stderr */
+function leveledLogger(level: LogLevel): Logger {
+  const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
+  const at = (l: LogLevel, write: (...args: unknown[]) => void) =>
+    rank[l] < rank[level]
+      ? () => {}
+      : (msg: string, data?: Record<string, unknown>) => write(msg, data ?? '')
+  return {
+    debug: at('debug', console.log),
+    info: at('info', console.log),
+    warn: at('warn', console.error),
+    error: at('error', console.error),
+  }
+}
+/* eslint-enable no-console */
+
+function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
+  const { nodeName, nodeTtlMs } = config
+  return createLobby({
+    pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs }),
+    publicDir: resolve(dirname(fileURLToPath(import.meta.url)), 'public'),
+    broadcastPeriod: config.broadcastPeriod,
+    downPeriod: config.downPeriod,
+    permdownPeriod: config.permdownPeriod,
+    logger,
+  })
+}
+
+// Exiting by itself (rather than process.exit) proves shutdown closed every socket and
+// timer; the unref'd watchdog only fires, and names the culprits, when something leaked.
+function armExitWatchdog(logger: Logger): void {
+  setTimeout(() => {
+    logger.error('shutdown finished but handles keep the process alive; forcing exit', {
+      handles: process.getActiveResourcesInfo(),
+    })
+    process.exit(0)
+  }, EXIT_WATCHDOG_MS).unref()
+}
+
+function installSignals(
+  config: LobbyConfig,
+  logger: Logger,
+  lobby: Lobby,
+  started: Promise<unknown>,
+): void {
+  let stopping = false
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without finishing the drain`)
+      process.exit(1)
+    }
+    stopping = true
+    const graceful = config.permdownOnShutdown
+    logger.info(`${signal}: draining ${config.nodeName}`, { permdownOnShutdown: graceful })
+    await started.catch(() => undefined)
+    await lobby.close({ graceful })
+    logger.info(`${config.nodeName} stopped`)
+    process.exitCode = 0
+    armExitWatchdog(logger)
+  }
+  const onSignal = (signal: NodeJS.Signals): void => {
+    shutdown(signal).catch((error: unknown) => {
+      logger.error(`shutdown of ${config.nodeName} failed: ${String(error)}`)
+      process.exit(1)
+    })
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}
+
+// Bad configuration (environment, URL, adapter options) exits 2 with the reason on stderr.
+function configure(): { config: LobbyConfig; logger: Logger; lobby: Lobby } {
+  try {
+    const config = readConfig()
+    const logger = leveledLogger(config.logLevel)
+    return { config, logger, lobby: buildLobby(config, logger) }
+  } catch (error) {
+    console.error(`lobby: ${(error as Error).message}`) // eslint-disable-line no-console
+    process.exit(2)
+  }
+}
+
+async function main(): Promise<void> {
+  const { config, logger, lobby } = configure()
+  const started = lobby.listen(config.port, config.host)
+  installSignals(config, logger, lobby, started)
+  try {
+    const port = await started
+    logger.info(`lobby node ${config.nodeName} on http://${config.host}:${port}/?name=Alice`, {
+      pubsub: config.pubsubUrl?.replace(/\/\/[^@/]*@/, '//***@') ?? 'in-memory',
+    })
+  } catch (error) {
+    logger.error(`lobby node ${config.nodeName} failed to start: ${(error as Error).message}`)
+    process.exit(1)
+  }
+}
+
+await main()

@@ -24,7 +24,10 @@ export interface DiffSink {
   localBroadcast(topic: string, event: string, payload: unknown): void
 }
 
-/** Enriches presences in bulk; must keep `metas` on each entry. */
+/**
+ * Enriches presences in bulk; must keep `metas` on each entry. Return new entries rather
+ * than mutating metas: they are the tracker's own objects.
+ */
 export type PresenceFetch = (
   topic: string,
   presences: PresenceMap,

@@ -1,0 +1,122 @@
+// The seed's room:lobby app: a socket at /socket whose connect assigns `user_id` from the
+// params, a `room:*` channel that pushes `presence_state` after join and tracks the user,
+// and a tiny static server for the page. Used by `npm start`, the cluster demo and tests.
+import { readFile } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
+import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
+import type { ChannelHandler, Logger } from '@plume/server'
+import type { PubSub } from '@plume/pubsub'
+import { Tracker } from '@plume/tracker'
+import type { Scheduler } from '@plume/tracker'
+
+type Assigns = { user_id: string }
+
+/** Options of {@link createLobby}. */
+export interface LobbyOptions {
+  pubsub: PubSub
+  /** Directory holding index.html and app.js. */
+  publicDir: string
+  broadcastPeriod?: number
+  downPeriod?: number | undefined
+  permdownPeriod?: number | undefined
+  scheduler?: Scheduler
+  logger?: Logger
+}
+
+const MAX_NAME = 64
+
+function roomChannel(presence: Presence): ChannelHandler<Assigns> {
+  return {
+    join(topic, _params, ch) {
+      if (topic !== 'room:lobby') return error({ reason: 'unknown room' })
+      ch.send('after_join')
+      return ok()
+    },
+    async handleInfo(message, ch) {
+      if (message !== 'after_join') return noReply()
+      ch.push('presence_state', await presence.list(ch))
+      presence.track(ch, ch.assigns.user_id, { online_at: String(Math.floor(Date.now() / 1000)) })
+      return noReply()
+    },
+  }
+}
+
+/** A lobby node: the endpoint, its presence and an http server serving the page. */
+export function createLobby(options: LobbyOptions) {
+  const tracker = new Tracker({
+    pubsub: options.pubsub,
+    ...(options.broadcastPeriod !== undefined && { broadcastPeriod: options.broadcastPeriod }),
+    ...(options.downPeriod !== undefined && { downPeriod: options.downPeriod }),
+    ...(options.permdownPeriod !== undefined && { permdownPeriod: options.permdownPeriod }),
+    ...(options.scheduler && { scheduler: options.scheduler }),
+    ...(options.logger && { logger: options.logger }),
+  })
+  const endpoint = new Endpoint({
+    pubsub: options.pubsub,
+    ...(options.logger && { logger: options.logger }),
+  })
+  const presence = new Presence({ tracker, sink: endpoint })
+  endpoint.socket('/socket', {
+    connect(params) {
+      const name = params['user_id']
+      if (!name || name === 'undefined' || name.length > MAX_NAME) return false
+      return { user_id: name }
+    },
+    channels: [['room:*', roomChannel(presence)]],
+    longpoll: true,
+  })
+  const http = createServer((req, res) => void serveStatic(options.publicDir, req, res))
+  endpoint.attach(http)
+  return {
+    endpoint,
+    presence,
+    tracker,
+    http,
+    async listen(port: number, host = '127.0.0.1'): Promise<number> {
+      await options.pubsub.start()
+      await presence.start()
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(port, host, () => {
+          http.off('error', reject)
+          resolve()
+        })
+      })
+      const address = http.address()
+      return typeof address === 'object' && address ? address.port : port
+    },
+    async close(opts: { graceful?: boolean } = {}): Promise<void> {
+      await endpoint.drain()
+      await presence.stop(opts)
+      await endpoint.close()
+      // Browsers keep idle HTTP connections open; without this, close waits for them.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()))
+      http.closeAllConnections()
+      await closed
+      await options.pubsub.close()
+    },
+  }
+}
+
+export type Lobby = ReturnType<typeof createLobby>
+
+const TYPES: Record<string, string> = {
+  '/': 'text/html; charset=utf-8',
+  '/app.js': 'text/javascript; charset=utf-8',
+}
+
+async function serveStatic(dir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname
+  const type = TYPES[path]
+  if (req.method !== 'GET' || type === undefined) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
+    return
+  }
+  try {
+    const body = await readFile(`${dir}/${path === '/' ? 'index.html' : 'app.js'}`)
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
+  } catch {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('page not built: run npm run build\n')
+  }
+}

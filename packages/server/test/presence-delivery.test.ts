@@ -1,0 +1,176 @@
+// Presence diff delivery (spec §3.4): a custom sink and event name, fetch enrichment run
+// concurrently yet delivered in production order, failures of fetch or the sink reported
+// without losing or stalling diffs, and lifecycle edges.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { TrackerError } from '@plume/tracker'
+import type { PresenceMap } from '@plume/server'
+import { deferred, FakeChannel, harness, turn, type Deferred } from './presence-support.js'
+
+const T = 'room:1'
+
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}
+
+describe('Presence sink and event name', () => {
+  it('sends every diff to a custom sink under a custom event', async () => {
+    const sent: Array<[string, string, unknown]> = []
+    const h = await harness({
+      sink: {
+        localBroadcast: (topic, event, payload) => sent.push([topic, event, plain(payload)]),
+      },
+      diffEvent: 'the_diff',
+    })
+    try {
+      const ref = h.presence.track('o1', T, 'u1', {})
+      await h.presence.flushed()
+      assert.deepEqual(sent, [
+        [T, 'the_diff', { joins: { u1: { metas: [{ phx_ref: ref }] } }, leaves: {} }],
+      ])
+    } finally {
+      await h.close()
+    }
+  })
+})
+
+describe('Presence fetch on diffs', () => {
+  it('enriches joins and leaves and delivers in production order when an earlier fetch is slower', async () => {
+    const calls: Array<{ topic: string; keys: string[]; done: Deferred<void> }> = []
+    const h = await harness({
+      fetch: async (topic, map) => {
+        const done = deferred<void>()
+        calls.push({ topic, keys: Object.keys(map), done })
+        await done.promise
+        return withUsers(map)
+      },
+    })
+    try {
+      const diffs = h.spy(T)
+      h.presence.track('o1', T, 'a', {})
+      h.presence.track('o1', T, 'b', {})
+      h.presence.untrack('o1', T, 'a')
+      await turn()
+      assert.deepEqual(
+        calls.map((c) => c.keys),
+        [['a'], ['b'], ['a']],
+        'fetch runs for every diff, concurrently',
+      )
+      calls[2]!.done.resolve()
+      calls[1]!.done.resolve()
+      await turn()
+      assert.equal(diffs.length, 0, 'later diffs wait for the first one')
+      calls[0]!.done.resolve()
+      await h.presence.flushed()
+      assert.deepEqual(
+        diffs.map((d) => [Object.keys(d.joins), Object.keys(d.leaves)]),
+        [
+          [['a'], []],
+          [['b'], []],
+          [[], ['a']],
+        ],
+      )
+      assert.deepEqual(diffs[0]?.joins['a']?.['user'], { name: 'A' })
+      assert.deepEqual(diffs[2]?.leaves['a']?.['user'], { name: 'A' })
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('a failing fetch reports the error and still delivers the diff, unenriched, in order', async () => {
+    const gates: Array<Deferred<void>> = []
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    const h = await harness({
+      fetch: async (_t, map) => {
+        const gate = deferred<void>()
+        gates.push(gate)
+        await gate.promise
+        return withUsers(map)
+      },
+    })
+    try {
+      const diffs = h.spy(T)
+      h.presence.track('o1', T, 'a', {})
+      h.presence.track('o1', T, 'b', {})
+      await turn()
+      gates[1]!.reject(new Error('fetch boom'))
+      await turn()
+      await turn()
+      gates[0]!.resolve()
+      await h.presence.flushed()
+      assert.deepEqual(unhandled, [])
+      assert.deepEqual(
+        h.errors.map((e) => (e as Error).message),
+        ['fetch boom'],
+      )
+      assert.deepEqual(
+        diffs.map((d) => Object.keys(d.joins)),
+        [['a'], ['b']],
+      )
+      assert.deepEqual(diffs[0]?.joins['a']?.['user'], { name: 'A' })
+      assert.equal(diffs[1]?.joins['b']?.['user'], undefined)
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      await h.close()
+    }
+  })
+
+  it('a sink that throws does not stall later diffs', async () => {
+    let calls = 0
+    const h = await harness({
+      sink: {
+        localBroadcast: () => {
+          if (++calls === 1) throw new Error('sink boom')
+        },
+      },
+    })
+    try {
+      h.presence.track('o1', T, 'a', {})
+      h.presence.track('o1', T, 'b', {})
+      await h.presence.flushed()
+      assert.equal(calls, 2)
+      assert.deepEqual(
+        h.errors.map((e) => (e as Error).message),
+        ['sink boom'],
+      )
+    } finally {
+      await h.close()
+    }
+  })
+})
+
+describe('Presence lifecycle', () => {
+  it('a channel ending after stop() is not an error', async () => {
+    const h = await harness()
+    const ch = new FakeChannel('o1', T)
+    h.presence.track(ch, 'u1', {})
+    await h.close()
+    assert.doesNotThrow(() => ch.end())
+    assert.deepEqual(h.errors, [])
+  })
+
+  it('writes before start throw NOT_STARTED', async () => {
+    const { PubSub, silentLogger } = await import('@plume/pubsub')
+    const { Tracker } = await import('@plume/tracker')
+    const { Presence } = await import('@plume/server')
+    const pubsub = new PubSub({ logger: silentLogger })
+    const tracker = new Tracker({ pubsub, logger: silentLogger })
+    const presence = new Presence({ tracker, sink: { localBroadcast: () => undefined } })
+    assert.throws(() => presence.track('o1', T, 'u1', {}), isTrackerError('NOT_STARTED'))
+    await presence.stop()
+    await pubsub.close()
+  })
+})
+
+function withUsers(map: PresenceMap): PresenceMap {
+  const out: PresenceMap = {}
+  for (const [key, entry] of Object.entries(map))
+    out[key] = { ...entry, user: { name: key.toUpperCase() } }
+  return out
+}
+
+function isTrackerError(code: string) {
+  return (error: unknown): boolean => error instanceof TrackerError && error.code === code
+}
