@@ -1,8 +1,11 @@
 // A framework-free presence store with the `subscribe`/`getSnapshot` shape of React's
 // useSyncExternalStore. It keeps one immutable snapshot per sync, so a snapshot's identity
-// changes exactly when the presence list changes. Detaching keeps the state for a reattach.
+// changes exactly when the presence list changes. Presence updates its state in place, so a
+// snapshot holds its own copy of the map (O(state) per sync, like the list it builds anyway).
+// Detaching keeps the state for a reattach.
 import type { Channel } from './channel.js'
 import {
+  copy,
   Presence,
   type PresenceEntry,
   type PresenceOptions,
@@ -36,7 +39,7 @@ export class PresenceStore<TMeta = Record<string, unknown>> {
   attach(): () => void {
     if (!this.#presence) {
       const presence = new Presence<TMeta>(this.channel, this.options)
-      presence.state = this.#snapshot.state
+      presence.state = copy(this.#snapshot.state)
       presence.joinRef = this.#joinRef
       presence.onSync(() => this.#publish(presence.state))
       this.#presence = presence
@@ -61,8 +64,10 @@ export class PresenceStore<TMeta = Record<string, unknown>> {
   getSnapshot = (): PresenceSnapshot<TMeta> => this.#snapshot
 
   #publish(state: PresenceState<TMeta>): void {
-    const list = Presence.list(state, (key, entry) => ({ ...entry, key }))
-    this.#snapshot = { state, list }
+    this.#snapshot = {
+      state: copy(state),
+      list: Presence.list(state, (key, entry) => ({ ...entry, key })),
+    }
     for (const listener of [...this.#listeners]) listener()
   }
 }

@@ -1,6 +1,7 @@
-// Client-side presence sync (spec §5.8, §7.4). The static functions are pure: they never
-// mutate their inputs, copy only what a diff touches, and return null-prototype maps so keys
-// like `__proto__` are plain data. The instance tracks one channel's presence_state/diff.
+// Client-side presence sync (spec §5.8, §7.4). syncDiff updates a null-prototype state in
+// place, as phoenix.js does, so a diff costs O(diff) even in huge rooms (phoenix PR #3510);
+// entries, metas arrays and diffs are never mutated. Null-prototype maps keep keys like
+// `__proto__` plain data. The instance tracks one channel's presence_state/diff.
 import type { Channel } from './channel.js'
 
 /** One presence meta as the server sends it: user fields plus `phx_ref`. */
@@ -44,11 +45,13 @@ export interface PresenceOptions {
 
 const noop = (): void => {}
 const keys = (o: object): string[] => Object.getOwnPropertyNames(o)
+const empty = <T>(): Record<string, T> => Object.create(null) as Record<string, T>
 const own = <T>(o: Record<string, T>, k: string): T | undefined =>
   Object.hasOwn(o, k) ? o[k] : undefined
 const refs = <TMeta>(p: PresenceEntry<TMeta>): Set<string> => new Set(p.metas.map((m) => m.phx_ref))
-const copy = <T>(o: Record<string, T>): Record<string, T> => {
-  const out = Object.create(null) as Record<string, T>
+/** @internal A null-prototype shallow copy of `o` (own keys, including `__proto__`). */
+export const copy = <T>(o: Record<string, T>): Record<string, T> => {
+  const out = empty<T>()
   for (const k of keys(o)) out[k] = o[k] as T
   return out
 }
@@ -56,8 +59,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Tracks the presences of one channel, buffering diffs until the state for the current join. */
 export class Presence<TMeta = Record<string, unknown>> {
-  /** The synced presences (null prototype). */
-  state: PresenceState<TMeta> = Object.create(null) as PresenceState<TMeta>
+  /**
+   * The synced presences (null prototype). A diff updates this object in place; a
+   * `presence_state` replaces it with a new object.
+   */
+  state: PresenceState<TMeta> = empty()
   /** Diffs received before the state of the current join. */
   pendingDiffs: PresenceDiff<TMeta>[] = []
   /** The channel join the state belongs to. */
@@ -139,7 +145,8 @@ export class Presence<TMeta = Record<string, unknown>> {
 
   /**
    * Returns the state `current` becomes when the server's full state is `next`, reporting
-   * the difference through the callbacks. `current` is not mutated.
+   * the difference through the callbacks. Works on a null-prototype copy of `current`
+   * (O(state)), so neither `current` nor `next` is mutated; always use the return value.
    */
   static syncState<TMeta>(
     current: PresenceState<TMeta>,
@@ -147,8 +154,9 @@ export class Presence<TMeta = Record<string, unknown>> {
     onJoin: OnJoin<TMeta> = noop,
     onLeave: OnLeave<TMeta> = noop,
   ): PresenceState<TMeta> {
-    const joins = Object.create(null) as PresenceState<TMeta>
-    const leaves = Object.create(null) as PresenceState<TMeta>
+    const state = copy(current)
+    const joins: PresenceState<TMeta> = empty()
+    const leaves: PresenceState<TMeta> = empty()
     for (const key of keys(current)) {
       if (!Object.hasOwn(next, key)) leaves[key] = current[key] as PresenceEntry<TMeta>
     }
@@ -166,12 +174,21 @@ export class Presence<TMeta = Record<string, unknown>> {
       if (joined.length > 0) joins[key] = { ...nextPresence, metas: joined }
       if (left.length > 0) leaves[key] = { ...cur, metas: left }
     }
-    return Presence.syncDiff(current, { joins, leaves }, onJoin, onLeave)
+    return Presence.syncDiff(state, { joins, leaves }, onJoin, onLeave)
   }
 
   /**
    * Applies a diff: joins first (old metas kept before new ones), then leaves matched by
-   * `phx_ref`; keys left without metas are removed. `state` and `diff` are not mutated.
+   * `phx_ref`; keys left without metas are removed. Costs O(size of the diff).
+   *
+   * As in phoenix.js, a `state` with a null prototype (every state this class returns) is
+   * updated in place and returned (so a frozen one throws a TypeError, as in phoenix.js).
+   * Any other object (e.g. a literal `{}`) is first copied once into a null-prototype map,
+   * which is updated and returned while `state` stays untouched; so always keep the return
+   * value (`presences = Presence.syncDiff(presences, diff)`).
+   * Only the map's own keys change: a touched key gets a new entry object with a new `metas`
+   * array, so entry objects and `metas` arrays already in `state`, and everything in `diff`,
+   * are never mutated (`onJoin`'s `current` is the untouched pre-join entry).
    */
   static syncDiff<TMeta>(
     state: PresenceState<TMeta>,
@@ -179,7 +196,8 @@ export class Presence<TMeta = Record<string, unknown>> {
     onJoin: OnJoin<TMeta> = noop,
     onLeave: OnLeave<TMeta> = noop,
   ): PresenceState<TMeta> {
-    const result = copy(state)
+    // Only a null-prototype map is ours to update in place; anything else is copied once.
+    const result = Object.getPrototypeOf(state) === null ? state : copy(state)
     const { joins, leaves } = diff
     for (const key of keys(joins)) {
       const joined = joins[key] as PresenceEntry<TMeta>

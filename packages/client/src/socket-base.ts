@@ -64,11 +64,11 @@ export class SocketBase {
 
   /** Removes callbacks registered with onOpen/onClose/onError/onMessage. */
   off(refs: ReadonlyArray<string | undefined>): void {
-    const cbs = this.stateChangeCallbacks
-    cbs.open = cbs.open.filter(([ref]) => !refs.includes(ref))
-    cbs.close = cbs.close.filter(([ref]) => !refs.includes(ref))
-    cbs.error = cbs.error.filter(([ref]) => !refs.includes(ref))
-    cbs.message = cbs.message.filter(([ref]) => !refs.includes(ref))
+    // One loop over the four registries keeps the bundle small; they share the [ref, cb] shape.
+    const cbs = this.stateChangeCallbacks as unknown as Record<string, Array<[string, unknown]>>
+    for (const [kind, list] of Object.entries(cbs)) {
+      cbs[kind] = list.filter(([ref]) => !refs.includes(ref))
+    }
   }
 
   /** Runs the callbacks of `kind` over a snapshot (callbacks may register or remove others). */

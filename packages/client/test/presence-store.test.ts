@@ -92,6 +92,33 @@ describe('PresenceStore', () => {
     assert.equal(channel.bindings.length, 0)
   })
 
+  it('keeps published snapshots intact while Presence updates its state in place', () => {
+    const channel = socket.channel('room:1')
+    const store = new PresenceStore(channel)
+    channel.join()
+    const t = FakeTransport.last
+    t.reply('phx_join')
+    t.receive(channel.joinRef(), null, 'room:1', 'presence_state', {
+      a: { metas: [{ phx_ref: '1' }] },
+    })
+    const first = store.getSnapshot()
+    t.receive(null, null, 'room:1', 'presence_diff', {
+      joins: { b: { metas: [{ phx_ref: '2' }] } },
+      leaves: { a: { metas: [{ phx_ref: '1' }] } },
+    })
+    assert.deepEqual(Object.getOwnPropertyNames(first.state), ['a'])
+    assert.deepEqual(Object.getOwnPropertyNames(store.getSnapshot().state), ['b'])
+    store.detach()
+    const second = store.getSnapshot()
+    store.attach()
+    t.receive(null, null, 'room:1', 'presence_diff', {
+      joins: { c: { metas: [{ phx_ref: '3' }] } },
+      leaves: {},
+    })
+    assert.deepEqual(Object.getOwnPropertyNames(second.state), ['b'], 'reattach copies')
+    assert.deepEqual(Object.getOwnPropertyNames(store.getSnapshot().state), ['b', 'c'])
+  })
+
   it('the react entry exports usePresence', () => {
     assert.equal(typeof usePresence, 'function')
   })
