@@ -1,8 +1,27 @@
 // Delta algebra (spec §4.8 "delta ⊕ delta", §4.9): merging two deltas when their ranges are
 // contiguous, sizing them for the generation caps, and restricting them to the replicas a
-// remote knows. Every function returns fresh maps, so no delta ever aliases another.
+// remote knows. Every function returns fresh maps, so no delta ever aliases another, except
+// `mergeDeltaInto`, which grows a delta its caller owns in O(size of the other one).
 import { dominatesOrEqual, filterReplicas, lowerbound, upperbound } from './clock.js'
-import type { Clouds, Delta, Entry, ReadonlyClouds, ReadonlyContext, ReplicaRef } from './types.js'
+import { tagKey } from './replica-ref.js'
+import type {
+  Clouds,
+  Context,
+  Delta,
+  Entry,
+  ReadonlyClouds,
+  ReadonlyContext,
+  ReplicaRef,
+} from './types.js'
+
+/** A delta whose maps its single owner may change (the state's live delta, a generation). */
+export interface MutableDelta {
+  readonly mode: 'delta'
+  readonly values: Map<string, Entry>
+  readonly clouds: Clouds
+  start: Context
+  end: Context
+}
 
 /** An empty delta whose range is `[clock, clock]`. */
 export function emptyDelta(clock: ReadonlyContext): Delta {
@@ -16,7 +35,7 @@ export function emptyDelta(clock: ReadonlyContext): Delta {
 }
 
 /** Deep copy of the maps of a delta (entries are immutable and shared). */
-export function copyDelta(d: Delta): Delta {
+export function copyDelta(d: Delta): MutableDelta {
   return {
     mode: 'delta',
     values: new Map(d.values),
@@ -66,6 +85,49 @@ export function mergeDeltas(a: Delta, b: Delta): Delta | undefined {
   }
 }
 
+/**
+ * Keys of the values a delta removes: its cloud dots that it does not hold as values. A
+ * value of another delta under one of these keys was seen by `d` and dropped, so a merge
+ * with `d` drops it too.
+ */
+export function removedKeys(d: Delta): string[] {
+  const out: string[] = []
+  for (const [r, dots] of d.clouds) {
+    for (const c of dots) {
+      const k = tagKey(r, c)
+      if (!d.values.has(k)) out.push(k)
+    }
+  }
+  return out
+}
+
+/**
+ * `into ⊕ d` computed in place, for a contiguous `d` (the caller checks {@link contiguous}):
+ * the same result as {@link mergeDeltas}, but it costs O(size of `d`) + O(replicas) instead
+ * of O(size of both). Relies on values being keyed by {@link tagKey} of their dot, so the
+ * values `d` removed are found by key; `removed` is {@link removedKeys} of `d`, computed once
+ * when `d` is merged into several deltas. Nothing of `d` is aliased.
+ */
+export function mergeDeltaInto(
+  into: MutableDelta,
+  d: Delta,
+  removed: readonly string[] = removedKeys(d),
+): void {
+  // Decided against `into` as it was before this merge, like mergeDeltas does.
+  const added: [string, Entry][] = []
+  for (const [k, e] of d.values)
+    if (!into.values.has(k) && !inClouds(into.clouds, e)) added.push([k, e])
+  for (const k of removed) into.values.delete(k)
+  for (const [k, e] of added) into.values.set(k, e)
+  for (const [r, dots] of d.clouds) {
+    const mine = into.clouds.get(r)
+    if (mine) for (const c of dots) mine.add(c)
+    else into.clouds.set(r, new Set(dots))
+  }
+  into.start = lowerbound(into.start, d.start)
+  into.end = upperbound(into.end, d.end)
+}
+
 /** Size for the generation caps: values plus cloud dots. */
 export function deltaSize(d: Delta): number {
   let n = d.values.size
@@ -80,7 +142,7 @@ export function isDeltaEmpty(d: Delta): boolean {
 }
 
 /** True when `start` and `end` differ on some replica (missing entries count as 0). */
-export function rangeNonEmpty(d: Delta): boolean {
+export function rangeNonEmpty(d: Pick<Delta, 'start' | 'end'>): boolean {
   for (const [r, c] of d.end) if ((d.start.get(r) ?? 0) !== c) return true
   for (const [r, c] of d.start) if ((d.end.get(r) ?? 0) !== c) return true
   return false
@@ -102,7 +164,7 @@ export function restrictDelta(d: Delta, keep: ReadonlySet<ReplicaRef>): Delta {
 }
 
 /** The delta without anything about `ref` (used on permdown). */
-export function withoutReplica(d: Delta, ref: ReplicaRef): Delta {
+export function withoutReplica(d: Delta, ref: ReplicaRef): MutableDelta {
   const values = new Map<string, Entry>()
   for (const [k, e] of d.values) if (e.replica !== ref) values.set(k, e)
   const clouds = copyClouds(d.clouds)

@@ -41,7 +41,7 @@ export {
   withoutReplica,
 } from './delta.js'
 export { TrackerState } from './state.js'
-export { pushDelta, pruneGenerations, extractForRemote } from './generations.js'
+export { DeltaGenerations, pushDelta, pruneGenerations, extractForRemote } from './generations.js'
 export {
   heartbeat,
   detectDown,

@@ -3,7 +3,7 @@
 // Pure in the sense that matters here: no I/O, no time, no randomness; the caller supplies
 // metas (with phx_ref already set) and decides when replicas go up, down or away.
 import { absorb, addDeltaDot, addDot, compactReplica } from './causal.js'
-import { emptyDelta } from './delta.js'
+import { emptyDelta, type MutableDelta } from './delta.js'
 import { CrdtError } from './errors.js'
 import { extractFor, planMerge, type LocalView } from './merge.js'
 import { tagKey } from './replica-ref.js'
@@ -22,14 +22,6 @@ import type {
   ReplicaStatus,
   StateExtract,
 } from './types.js'
-
-interface MutableDelta {
-  readonly mode: 'delta'
-  readonly values: Map<string, Entry>
-  readonly clouds: Clouds
-  readonly start: Context
-  readonly end: Context
-}
 
 function checkArgs(owner: string, topic: string, key: string): void {
   for (const [name, v] of [

@@ -5,21 +5,18 @@
 import {
   appendClock,
   decodeMessage,
+  DeltaGenerations,
   detectDown,
   encodeMessage,
-  extractForRemote,
   filterReplicas,
   heartbeat,
   isDeltaEmpty,
   permdown,
-  pruneGenerations,
-  pushDelta,
   replicaName,
   TrackerState,
 } from '@plume/crdt'
 import type {
   ClockEntry,
-  Delta,
   Entry,
   ReplicaRef,
   ReplicaTable,
@@ -52,7 +49,7 @@ export class Shard {
   readonly #emit: ShardDeps['emit']
   readonly #refs: RefMinter
   #table: ReplicaTable = new Map()
-  #gens: Delta[] = []
+  readonly #gens: DeltaGenerations
   #pending: ClockEntry[] = []
   /** Incarnations replaced by a restart or gracefully permdowned: late messages are stale. */
   readonly #retired = new Map<ReplicaRef, number>()
@@ -71,6 +68,7 @@ export class Shard {
     this.topic = `phx_presence:${deps.options.name}_shard${deps.index}`
     this.#silent = deps.options.maxSilentPeriods
     this.#sampleCount = deps.options.clockSamplePeriods
+    this.#gens = new DeltaGenerations(deps.options.maxDeltaSizes)
   }
 
   /** The liveness table (node name → replica). */
@@ -126,7 +124,7 @@ export class Shard {
       const delta = this.state.resetDelta()
       this.#broadcast({ t: 'hb', from, delta, clock })
       this.#silent = 0
-      this.#gens = pushDelta(this.#gens, delta, this.#o.maxDeltaSizes, this.state.delta)
+      this.#gens.push(delta, this.state.delta)
     } else if (this.#silent >= this.#o.maxSilentPeriods) {
       this.#broadcast({ t: 'hb', from, delta: null, clock: this.state.gossipClock() })
       this.#silent = 0
@@ -171,7 +169,7 @@ export class Shard {
           break
         case 'permdown':
           this.report([], this.state.removeReplica(t.ref))
-          this.#gens = pruneGenerations(this.#gens, t.ref)
+          this.#gens.prune(t.ref)
           this.#pending = this.#pending.filter(([r]) => r !== t.ref)
           break
       }
@@ -225,7 +223,7 @@ export class Shard {
     if (m.delta) {
       const changes = this.state.merge(m.delta)
       this.report(changes.joins, changes.leaves)
-      this.#gens = pushDelta(this.#gens, m.delta, this.#o.maxDeltaSizes, this.state.delta)
+      this.#gens.push(m.delta, this.state.delta)
     }
     // Only replicas we know matter: a transfer never carries others (ghost rule), so a
     // clock dominating ours only through them would trigger useless transfers forever.
@@ -236,15 +234,15 @@ export class Shard {
   }
 
   #onTransferReq(m: Extract<ReplicationMessage, { t: 'treq' }>): void {
-    const payload = extractForRemote(this.state, this.#gens, m.clock)
+    const payload = this.#gens.extractFor(this.state, m.clock)
     this.#direct(replicaName(m.from), { t: 'tack', from: this.state.replica, ref: m.ref, payload })
   }
 
   #onTransferAck(m: Extract<ReplicationMessage, { t: 'tack' }>): void {
     const changes = this.state.merge(m.payload)
     this.report(changes.joins, changes.leaves)
-    if (m.payload.mode === 'normal') this.#gens = []
-    else this.#gens = pushDelta(this.#gens, m.payload, this.#o.maxDeltaSizes, this.state.delta)
+    if (m.payload.mode === 'normal') this.#gens.clear()
+    else this.#gens.push(m.payload, this.state.delta)
   }
 
   #onPermdown(m: Extract<ReplicationMessage, { t: 'perm' }>): void {
