@@ -16,6 +16,8 @@ export interface LobbyConfig {
   pubsubUrl: string | undefined
   /** `PUBSUB_NODE_TTL_MS`: Redis node-name claim lifetime (how long a killed node blocks its name). */
   nodeTtlMs: number | undefined
+  /** `PUBSUB_RECONNECT_MS`: longest wait between reconnect attempts to the broker. */
+  reconnectMs: number | undefined
   /** `TRACKER_BROADCAST_PERIOD_MS`. @default 1500 */
   broadcastPeriod: number
   /** `TRACKER_DOWN_PERIOD_MS`. @default the tracker's (20 broadcast periods) */
@@ -95,6 +97,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     nodeName: nodeName || `lobby-${port}`,
     pubsubUrl: env['PUBSUB_URL']?.trim() || undefined,
     nodeTtlMs: positive(env, 'PUBSUB_NODE_TTL_MS'),
+    reconnectMs: positive(env, 'PUBSUB_RECONNECT_MS'),
     broadcastPeriod: positive(env, 'TRACKER_BROADCAST_PERIOD_MS') ?? 1500,
     downPeriod: positive(env, 'TRACKER_DOWN_PERIOD_MS'),
     permdownPeriod: positive(env, 'TRACKER_PERMDOWN_PERIOD_MS'),

@@ -13,8 +13,9 @@ import { pubsubFromUrl } from './pubsub-from-url.js'
 
 /** After close() resolves, an exit that takes longer than this means a leaked handle. */
 const EXIT_WATCHDOG_MS = 5000
+/** Signals this close to the first one are the same signal delivered twice. */
+const DUPLICATE_SIGNAL_MS = 1000
 
-/* eslint-disable no-console -- the node's own log goes to stdout/stderr */
 function leveledLogger(level: LogLevel): Logger {
   const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
   const at = (l: LogLevel, write: (...args: unknown[]) => void) =>
@@ -28,12 +29,11 @@ function leveledLogger(level: LogLevel): Logger {
     error: at('error', console.error),
   }
 }
-/* eslint-enable no-console */
 
 function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
-  const { nodeName, nodeTtlMs } = config
+  const { nodeName, nodeTtlMs, reconnectMs } = config
   return createLobby({
-    pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs }),
+    pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs, reconnectMs }),
     publicDir: resolve(dirname(fileURLToPath(import.meta.url)), 'public'),
     broadcastPeriod: config.broadcastPeriod,
     downPeriod: config.downPeriod,
@@ -59,13 +59,16 @@ function installSignals(
   lobby: Lobby,
   started: Promise<unknown>,
 ): void {
-  let stopping = false
+  let stoppingSince: number | undefined
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // `npm start` plus a terminal's Ctrl-C deliver the same SIGINT twice at once: only a
+      // deliberate second signal, a moment later, skips the rest of the drain.
+      if (performance.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return
       logger.warn(`${signal} again: exiting without finishing the drain`)
       process.exit(1)
     }
-    stopping = true
+    stoppingSince = performance.now()
     const graceful = config.permdownOnShutdown
     logger.info(`${signal}: draining ${config.nodeName}`, { permdownOnShutdown: graceful })
     await started.catch(() => undefined)
@@ -91,7 +94,7 @@ function configure(): { config: LobbyConfig; logger: Logger; lobby: Lobby } {
     const logger = leveledLogger(config.logLevel)
     return { config, logger, lobby: buildLobby(config, logger) }
   } catch (error) {
-    console.error(`lobby: ${(error as Error).message}`) // eslint-disable-line no-console
+    console.error(`lobby: ${(error as Error).message}`)
     process.exit(2)
   }
 }
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
   try {
     const port = await started
     logger.info(`lobby node ${config.nodeName} on http://${config.host}:${port}/?name=Alice`, {
-      pubsub: config.pubsubUrl?.replace(/\/\/[^@/]*@/, '//***@') ?? 'in-memory',
+      pubsub: config.pubsubUrl?.replace(/\/\/[^@/]*@/g, '//***@') ?? 'in-memory',
     })
   } catch (error) {
     logger.error(`lobby node ${config.nodeName} failed to start: ${(error as Error).message}`)

@@ -12,6 +12,11 @@ export interface AdapterConfig {
   logger: Logger
   /** Redis only: lifetime of the node-name claim in ms (the adapter's `claimTtlMs`). */
   nodeTtlMs?: number | undefined
+  /**
+   * Longest wait between reconnect attempts: Redis's backoff cap (default 5 s), NATS's
+   * `reconnectTimeWait` (default 2 s). Keep it well below the tracker's down period.
+   */
+  reconnectMs?: number | undefined
 }
 
 function scheme(url: string): string {
@@ -28,7 +33,7 @@ export function adapterFromUrl(
   config: AdapterConfig,
 ): Adapter | undefined {
   if (url === undefined) return undefined
-  const { nodeName, logger, nodeTtlMs } = config
+  const { nodeName, logger, nodeTtlMs, reconnectMs } = config
   const servers = url.split(',').map((s) => s.trim())
   const schemes = new Set(servers.map(scheme))
   const [only] = schemes
@@ -44,10 +49,18 @@ export function adapterFromUrl(
         nodeName,
         logger,
         ...(nodeTtlMs !== undefined && { claimTtlMs: nodeTtlMs }),
+        ...(reconnectMs !== undefined && {
+          reconnect: { initialDelayMs: Math.min(100, reconnectMs), maxDelayMs: reconnectMs },
+        }),
       })
     case 'nats':
     case 'tls':
-      return new NatsAdapter({ servers, nodeName, logger })
+      return new NatsAdapter({
+        servers,
+        nodeName,
+        logger,
+        ...(reconnectMs !== undefined && { connectOptions: { reconnectTimeWait: reconnectMs } }),
+      })
     default:
       throw new ConfigError(
         `PUBSUB_URL must start with redis://, rediss:// or nats://, got ${JSON.stringify(url)}`,
