@@ -1,11 +1,60 @@
 #!/usr/bin/env node
-// Builds the browser bundle: one minified IIFE exposing the global `Plume`
-// (Socket, Channel, Presence, LongPoll, Push). Usage: node scripts/bundle.mjs [outfile]
+// Builds the browser bundle: one minified IIFE that assigns the global `Plume` (Socket,
+// Channel, Presence, LongPoll, Push; see src/browser.ts). Usage: node scripts/bundle.mjs [outfile]
+// Size measures (each checked by test/bundle-size.test.ts): the terse codec, PLUME_DEV=false
+// (short error and log texts), assignment class fields, and mangled @internal member names.
 import { build } from 'esbuild'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * Members that only the client's own modules use: each is tagged `@internal` or `protected`,
+ * or belongs to an `@internal` class (Connection, Heartbeat), and no public member of any
+ * class in the bundle shares its name. esbuild shortens them in the bundle only; the ESM
+ * build keeps every name. test/bundle-size.test.ts checks both conditions.
+ */
+export const INTERNAL_PROPS = [
+  // Socket (socket.ts, socket-traffic.ts, socket-base.ts)
+  'connection',
+  'connectClock',
+  'heartbeat',
+  'heartbeatTimeout',
+  'transportConnect',
+  'replaceTransport',
+  'triggerChanError',
+  'leaveOpenTopic',
+  'flushSendBuffer',
+  'teardown',
+  'fire',
+  // Channel
+  'replyHandlers',
+  // Connection
+  'closedByUs',
+  'ended',
+  'pings',
+  'isOpen',
+  'isConnecting',
+  'hasClosed',
+  'afterDrain',
+  'afterClosed',
+  // Heartbeat
+  'pendingRef',
+  'onReply',
+  'schedule',
+]
+
+// The browser bundle swaps serializer.ts (glue over @plume/protocol) for the terse
+// lite-serializer.ts: same wire format, far fewer bytes.
+const liteSerializer = {
+  name: 'lite-serializer',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/serializer\.js$/ }, () => ({
+      path: resolve(pkg, 'src/lite-serializer.ts'),
+    }))
+  },
+}
 
 /** Bundles src/browser.ts to `outfile` (default dist/plume.min.js). */
 export async function bundle(outfile = resolve(pkg, 'dist/plume.min.js')) {
@@ -15,11 +64,14 @@ export async function bundle(outfile = resolve(pkg, 'dist/plume.min.js')) {
     bundle: true,
     minify: true,
     format: 'iife',
-    globalName: 'Plume',
+    // es2022 keeps `#private` fields (esbuild shortens their names); lowering them costs ~1 KB.
     target: 'es2022',
     conditions: ['source'],
-    // The browser bundle uses the terse codec (same wire format, see src/lite-protocol.ts).
-    alias: { '@plume/protocol': resolve(pkg, 'src/lite-protocol.ts') },
+    plugins: [liteSerializer],
+    define: { PLUME_DEV: 'false' },
+    // Fields assigned in the constructor: declarations without initializer vanish.
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+    mangleProps: new RegExp(`^(${INTERNAL_PROPS.join('|')})$`),
     sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',

@@ -1,14 +1,15 @@
 // Base64 helpers over btoa/atob (present in browsers and Node 20). Strings go through UTF-8,
 // so non-Latin-1 auth tokens survive; for ASCII the result equals phoenix.js's `btoa(token)`.
 
+/** A Uint8Array view of binary data (no copy). */
+export const toBytes = (v: ArrayBuffer | ArrayBufferView): Uint8Array =>
+  v instanceof ArrayBuffer
+    ? new Uint8Array(v)
+    : new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+
 /** Standard base64 of raw bytes. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  }
-  return btoa(binary)
-}
+export const bytesToBase64 = (bytes: Uint8Array): string =>
+  btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''))
 
 /** Standard base64 of a string's UTF-8 bytes. */
 export const stringToBase64 = (s: string): string => bytesToBase64(new TextEncoder().encode(s))

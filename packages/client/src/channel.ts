@@ -1,11 +1,12 @@
 // A channel on one topic (spec §5.3). Its state changes only through #transition, which
 // refuses moves the lifecycle forbids (e.g. leaving -> errored), so a channel that is
 // leaving or closed can never be scheduled to rejoin. Replies route to pushes by ref.
-import { ClientError } from './errors.js'
+import { misuse } from './errors.js'
 import { CLOSE, ERROR, JOIN, LEAVE, REPLY, type ChannelState } from './constants.js'
 import { Push, type ReplyPayload } from './push.js'
 import type { Socket } from './socket.js'
 import { Timer } from './timer.js'
+import { DEV } from './dev.js'
 
 /** Channel join params: a value, or a function re-evaluated on every (re)join. */
 export type Params = Record<string, unknown> | (() => Record<string, unknown>)
@@ -93,7 +94,7 @@ export class Channel {
         if (this.#transition('errored')) this.#scheduleRejoin()
       })
       .receive('timeout', () => {
-        this.socket.log('channel', `timeout ${this.topic} (${this.joinRef()})`)
+        this.socket.log('channel', DEV ? `timeout ${this.topic} (${this.joinRef()})` : 'timeout')
         new Push(this, LEAVE, () => ({}), this.timeout).send()
         const moved = this.#transition('errored')
         this.joinPush.reset()
@@ -103,7 +104,10 @@ export class Channel {
 
   #transition(to: ChannelState): boolean {
     if (!allowed[this.state].includes(to)) {
-      this.socket.log('channel', `ignored ${this.state} -> ${to} on ${this.topic}`)
+      this.socket.log(
+        'channel',
+        DEV ? `ignored ${this.state} -> ${to} on ${this.topic}` : 'ignored',
+      )
       return false
     }
     this.state = to
@@ -117,10 +121,7 @@ export class Channel {
   /** Joins the topic; callable once per instance. Returns the join push. */
   join(timeout: number = this.timeout): Push {
     if (this.joinedOnce) {
-      throw new ClientError(
-        'JOIN_TWICE',
-        "tried to join multiple times. 'join' can only be called a single time per channel instance",
-      )
+      throw misuse('JOIN_TWICE')
     }
     this.timeout = timeout
     this.joinedOnce = true
@@ -160,10 +161,7 @@ export class Channel {
   /** Pushes an event; buffered (with its timeout running) until the channel is joined. */
   push(event: string, payload: unknown = {}, timeout: number = this.timeout): Push {
     if (!this.joinedOnce) {
-      throw new ClientError(
-        'PUSH_BEFORE_JOIN',
-        `tried to push '${event}' to '${this.topic}' before joining. Use channel.join() before pushing events`,
-      )
+      throw misuse('PUSH_BEFORE_JOIN', event, this.topic)
     }
     const push = new Push(this, event, () => payload ?? {}, timeout)
     if (this.canPush()) {
@@ -181,7 +179,7 @@ export class Channel {
     this.joinPush.cancelTimeout()
     this.#transition('leaving')
     const onClose = (): void => {
-      this.socket.log('channel', `leave ${this.topic}`)
+      this.socket.log('channel', DEV ? `leave ${this.topic}` : 'leave')
       this.trigger(CLOSE, 'leave')
     }
     const leavePush = new Push(this, LEAVE, () => ({}), timeout)
@@ -205,7 +203,8 @@ export class Channel {
   isMember(topic: string, event: string, payload: unknown, joinRef: string | null): boolean {
     if (this.topic !== topic) return false
     if (joinRef && joinRef !== this.joinRef()) {
-      this.socket.log('channel', 'dropping outdated message', { topic, event, payload, joinRef })
+      const msg = DEV ? 'dropping outdated message' : 'outdated'
+      this.socket.log('channel', msg, { topic, event, payload, joinRef })
       return false
     }
     return true
@@ -232,10 +231,7 @@ export class Channel {
   trigger(event: string, payload?: unknown, ref?: string | null, joinRef?: string | null): void {
     const handled = this.onMessage(event, payload, ref, joinRef)
     if (payload && !handled) {
-      throw new ClientError(
-        'BAD_ON_MESSAGE',
-        'channel onMessage callbacks must return the payload, modified or unmodified',
-      )
+      throw misuse('BAD_ON_MESSAGE')
     }
     this.#handleInternal(event, handled, ref)
     for (const bind of this.bindings.filter((b) => b.event === event)) {
@@ -248,11 +244,11 @@ export class Channel {
       if (ref) this.replyHandlers.get(ref)?.(payload as ReplyPayload)
     } else if (event === CLOSE) {
       this.rejoinTimer.reset()
-      this.socket.log('channel', `close ${this.topic} ${this.joinRef()}`)
+      this.socket.log('channel', DEV ? `close ${this.topic} ${this.joinRef()}` : 'close')
       this.#transition('closed')
       this.socket.remove(this)
     } else if (event === ERROR) {
-      this.socket.log('channel', `error ${this.topic}`, payload)
+      this.socket.log('channel', DEV ? `error ${this.topic}` : 'error', payload)
       if (this.isJoining()) this.joinPush.reset()
       if (this.#transition('errored')) this.#scheduleRejoin()
     }

@@ -10,7 +10,7 @@ import type { TransportConstructor, WiredTransport } from './transport.js'
 /** @internal A transport instance plus what belongs to it alone. */
 export class Connection {
   /** Set when we closed it (as opposed to the server or the network). */
-  closing = false
+  closedByUs = false
   /** Set when the socket no longer wants it (disconnect, replaced transport). */
   ended = false
   /** Ping callbacks by ref; their replies can only arrive over this connection. */
@@ -26,7 +26,7 @@ export class Connection {
     return this.transport.readyState === SocketStates.connecting
   }
 
-  isClosed(): boolean {
+  hasClosed(): boolean {
     return this.transport.readyState === SocketStates.closed
   }
 
@@ -38,12 +38,12 @@ export class Connection {
 
   /** Runs `then` once the transport reports closed, polling briefly. */
   afterClosed(scheduler: Scheduler, then: () => void): void {
-    poll(scheduler, () => this.isClosed(), then)
+    poll(scheduler, () => this.hasClosed(), then)
   }
 
   /** Closes the transport; closing a connecting WebSocket emits an error we must ignore. */
   close(code?: number, reason?: string): void {
-    this.closing = true
+    this.closedByUs = true
     this.transport.onerror = null
     if (code) this.transport.close(code, reason ?? '')
     else this.transport.close()

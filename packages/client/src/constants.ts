@@ -1,6 +1,6 @@
-// Wire names and numeric states the client shares with phoenix.js. Event names mirror the
-// protocol package; ready states are the WebSocket ones (LongPoll reuses them).
-import { Events, PHOENIX_TOPIC } from '@plume/protocol'
+// Wire names and numeric states the client shares with phoenix.js. The event names equal
+// @plume/protocol's `Events` (test/serializer.test.ts checks it); they are literals here so
+// the browser bundle inlines them without pulling in the protocol package.
 
 /** WebSocket ready states, also used by LongPoll. */
 export const SocketStates = { connecting: 0, open: 1, closing: 2, closed: 3 } as const
@@ -8,13 +8,13 @@ export const SocketStates = { connecting: 0, open: 1, closing: 2, closed: 3 } as
 /** Channel lifecycle states (spec §5.3). */
 export type ChannelState = 'closed' | 'joining' | 'joined' | 'errored' | 'leaving'
 
-export const JOIN = Events.join
-export const LEAVE = Events.leave
-export const REPLY = Events.reply
-export const CLOSE = Events.close
-export const ERROR = Events.error
-export const PHOENIX = PHOENIX_TOPIC
-export const HEARTBEAT = Events.heartbeat
+export const JOIN = 'phx_join'
+export const LEAVE = 'phx_leave'
+export const REPLY = 'phx_reply'
+export const CLOSE = 'phx_close'
+export const ERROR = 'phx_error'
+export const PHOENIX = 'phoenix'
+export const HEARTBEAT = 'heartbeat'
 
 /** Normal WebSocket close; the socket does not reconnect after a server close with it. */
 export const WS_CLOSE_NORMAL = 1000

@@ -5,9 +5,9 @@
 import type { Cancel } from './scheduler.js'
 import type { Socket } from './socket.js'
 import type { TransportConstructor } from './transport.js'
+import { DEV } from './dev.js'
 
-const NAME = 'LongPoll'
-const KEY = `phx:fallback:${NAME}`
+const KEY = 'phx:fallback:LongPoll'
 
 /** @internal Connects `socket` in fallback mode; returns a function that stops the attempt. */
 export function connectWithFallback(
@@ -30,7 +30,7 @@ export function connectWithFallback(
   }
   const isCurrent = (): boolean => clock === socket.connectClock && !socket.closeWasClean
   const fallback = (reason: unknown): void => {
-    socket.log('transport', `falling back to ${NAME}...`, reason)
+    socket.log('transport', DEV ? 'falling back to LongPoll...' : 'fallback', reason)
     timer?.()
     socket.off(refs.slice(0, 1))
     primary = false
@@ -55,7 +55,7 @@ export function connectWithFallback(
       established = true
       arm()
       socket.ping((rtt) => {
-        socket.log('transport', 'connected to primary after', rtt)
+        socket.log('transport', DEV ? 'connected to primary after' : 'primary', rtt)
         socket.primaryPassedHealthCheck = true
         timer?.()
       })

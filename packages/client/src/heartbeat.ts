@@ -15,27 +15,35 @@ export interface HeartbeatHooks {
 export class Heartbeat {
   /** Ref of the beat awaiting its reply. */
   pendingRef: string | null = null
+  // The next beat, or the deadline of the pending one: never both.
   #timer: Cancel | undefined
-  #timeout: Cancel | undefined
+  readonly #scheduler: Scheduler
+  readonly #intervalMs: number
+  readonly #hooks: HeartbeatHooks
 
-  constructor(
-    private readonly scheduler: Scheduler,
-    private readonly intervalMs: number,
-    private readonly hooks: HeartbeatHooks,
-  ) {}
+  constructor(scheduler: Scheduler, intervalMs: number, hooks: HeartbeatHooks) {
+    this.#scheduler = scheduler
+    this.#intervalMs = intervalMs
+    this.#hooks = hooks
+  }
 
-  /** Stops all timers and forgets the pending beat (a late reply then restarts nothing). */
+  /** Stops the timer and forgets the pending beat (a late reply then restarts nothing). */
   clear(): void {
     this.#timer?.()
-    this.#timeout?.()
-    this.#timer = this.#timeout = undefined
     this.pendingRef = null
   }
 
   /** Schedules the next beat one interval from now. */
   schedule(): void {
-    this.clear()
-    this.#timer = this.scheduler.after(this.intervalMs, () => this.#beat())
+    this.#after(() => {
+      const ref = this.#hooks.send()
+      if (ref === null) return
+      this.#after(() => {
+        this.clear()
+        this.#hooks.timeout()
+      })
+      this.pendingRef = ref
+    })
   }
 
   /** Handles a reply ref; true if it answered the pending beat. */
@@ -45,14 +53,9 @@ export class Heartbeat {
     return true
   }
 
-  #beat(): void {
-    const ref = this.hooks.send()
-    if (ref === null) return
-    this.pendingRef = ref
-    this.#timeout = this.scheduler.after(this.intervalMs, () => {
-      if (this.pendingRef === null) return
-      this.pendingRef = null
-      this.hooks.timeout()
-    })
+  // Clears, then runs `fn` one interval from now.
+  #after(fn: () => void): void {
+    this.clear()
+    this.#timer = this.#scheduler.after(this.#intervalMs, fn)
   }
 }

@@ -2,7 +2,7 @@
 // it unchanged. GETs park on the server and return batches of text frames; sends made in the
 // same tick are coalesced into one ndjson POST of at most 100 lines, later ones wait for the
 // ack. Requests go through `fetch` (injectable) and time out through the scheduler.
-import { base64ToString, bytesToBase64 } from './base64.js'
+import { base64ToString, bytesToBase64, toBytes } from './base64.js'
 import { AUTH_TOKEN_PREFIX, SocketStates } from './constants.js'
 import { realScheduler, type Cancel, type Scheduler } from './scheduler.js'
 import type { CloseEventLike, TransportConstructor } from './transport.js'
@@ -70,37 +70,43 @@ export class LongPoll {
   onclose: (event: CloseEventLike) => void = () => {}
   readonly #scheduler: Scheduler
   readonly #request: LongPollRequest
-  #reqs = new Set<AbortController>()
-  #deliveries = new Set<Cancel>()
-  #batch: string[] | null = null
-  #batchTimer: Cancel | undefined
-  #awaitingAck = false
-  #batchBuffer: string[] = []
+  // What #stop cancels: in-flight requests, scheduled deliveries and flushes.
+  #pending = new Set<Cancel>()
+  // Frames not yet POSTed; `#flushing` while a POST is scheduled or awaiting its ack.
+  #queue: string[] = []
+  #flushing = false
 
   constructor(endPoint: string, protocols?: string[] | null, deps: LongPollDeps = {}) {
     const second = protocols?.length === 2 ? protocols[1] : undefined
-    if (second?.startsWith(AUTH_TOKEN_PREFIX)) {
-      this.authToken = base64ToString(second.slice(AUTH_TOKEN_PREFIX.length))
-    }
+    this.authToken = second?.startsWith(AUTH_TOKEN_PREFIX)
+      ? base64ToString(second.slice(AUTH_TOKEN_PREFIX.length))
+      : undefined
     this.#scheduler = deps.scheduler ?? realScheduler
     this.#request = deps.request ?? fetchRequest
-    this.pollEndpoint = endPoint
-      .replace('ws://', 'http://')
-      .replace('wss://', 'https://')
-      .replace(/(.*)\/websocket/, '$1/longpoll')
+    // ws:// becomes http://, wss:// https://.
+    this.pollEndpoint = endPoint.replace(/^ws/, 'http').replace(/(.*)\/websocket/, '$1/longpoll')
     // The caller sets handlers and `timeout` right after construction; poll after that.
     this.#scheduler.after(0, () => this.poll())
   }
 
   /** True while open or (re)connecting. */
   isActive(): boolean {
-    return this.readyState === SocketStates.open || this.readyState === SocketStates.connecting
+    return this.readyState < SocketStates.closing
   }
 
-  #headers(extra: Record<string, string>): Record<string, string> {
-    const headers = { ...extra }
+  // Adds the session token header to `headers`.
+  #headers(headers: Record<string, string>): Record<string, string> {
     if (this.token !== null) headers['X-Phoenix-Longpoll-Token'] = this.token
     return headers
+  }
+
+  // Runs `fn` after `ms` unless #stop comes first.
+  #later(ms: number, fn: () => void): void {
+    const cancel = this.#scheduler.after(ms, () => {
+      this.#pending.delete(cancel)
+      fn()
+    })
+    this.#pending.add(cancel)
   }
 
   /** Issues the next GET and handles its status (410 = session created, 200 = messages…). */
@@ -122,13 +128,7 @@ export class LongPoll {
     switch (status) {
       case 200:
         // One macrotask per message, like one WebSocket event per frame.
-        for (const data of messages) {
-          const cancel = this.#scheduler.after(0, () => {
-            this.#deliveries.delete(cancel)
-            this.onmessage({ data })
-          })
-          this.#deliveries.add(cancel)
-        }
+        for (const data of messages) this.#later(0, () => this.onmessage({ data }))
         return this.poll()
       case 204:
         return this.poll()
@@ -146,39 +146,21 @@ export class LongPoll {
 
   /** Queues a frame; frames sent in the same tick travel in one POST. */
   send(body: string | ArrayBuffer | ArrayBufferView): void {
-    const line = typeof body === 'string' ? body : bytesToBase64(toBytes(body))
-    if (this.#batch) {
-      this.#batch.push(line)
-    } else if (this.#awaitingAck) {
-      this.#batchBuffer.push(line)
-    } else {
-      const batch = [line]
-      this.#batch = batch
-      this.#batchTimer = this.#scheduler.after(0, () => {
-        this.#batch = null
-        this.#batchTimer = undefined
-        this.#batchSend(batch)
-      })
-    }
+    this.#queue.push(typeof body === 'string' ? body : bytesToBase64(toBytes(body)))
+    if (this.#flushing) return
+    this.#flushing = true
+    this.#later(0, () => this.#flush())
   }
 
-  #batchSend(messages: string[], offset = 0): void {
-    this.#awaitingAck = true
-    const next = offset + MAX_BATCH
-    const body = messages.slice(offset, next).join('\n')
+  // POSTs up to MAX_BATCH queued frames; what queued up meanwhile goes once this is acked.
+  #flush(): void {
+    const body = this.#queue.splice(0, MAX_BATCH).join('\n')
     const headers = this.#headers({ 'Content-Type': 'application/x-ndjson' })
     this.#ajax('POST', headers, body, (resp) => {
-      if (resp?.status !== 200) {
+      if (resp?.status !== 200)
         this.#closeAndRetry(resp?.status ?? 0, 1011, 'internal server error')
-      } else if (next < messages.length) {
-        this.#batchSend(messages, next)
-      } else if (this.#batchBuffer.length > 0) {
-        const buffered = this.#batchBuffer
-        this.#batchBuffer = []
-        this.#batchSend(buffered)
-      } else {
-        this.#awaitingAck = false
-      }
+      else if (this.#queue.length > 0) this.#flush()
+      else this.#flushing = false
     })
   }
 
@@ -199,16 +181,11 @@ export class LongPoll {
 
   #stop(readyState: number): void {
     this.readyState = readyState
-    const reqs = this.#reqs
-    this.#reqs = new Set()
-    for (const controller of reqs) controller.abort()
-    for (const cancel of this.#deliveries) cancel()
-    this.#deliveries.clear()
-    this.#batchTimer?.()
-    this.#batchTimer = undefined
-    this.#batch = null
-    this.#batchBuffer = []
-    this.#awaitingAck = false
+    const pending = this.#pending
+    this.#pending = new Set()
+    for (const cancel of pending) cancel()
+    this.#queue = []
+    this.#flushing = false
   }
 
   // The token travels in the header (Phoenix >= 1.8.2 reads it there) and in `?token=`
@@ -226,24 +203,19 @@ export class LongPoll {
     callback: (resp: LongPollResponse | null) => void,
   ): void {
     const controller = new AbortController()
-    this.#reqs.add(controller)
+    const abort = (): void => controller.abort()
+    this.#pending.add(abort)
     const cancelTimer = this.#scheduler.after(this.timeout, () => {
-      if (!this.#reqs.delete(controller)) return
-      controller.abort()
+      if (!this.#pending.delete(abort)) return
+      abort()
       this.#closeAndRetry('timeout', 1005, 'timeout')
     })
     const settle = (resp: LongPollResponse | null): void => {
       cancelTimer()
-      if (this.#reqs.delete(controller)) callback(resp)
+      if (this.#pending.delete(abort)) callback(resp)
     }
     this.#request({ method, url: this.#url(), headers, body }, controller.signal).then(settle, () =>
       settle(null),
     )
   }
-}
-
-function toBytes(body: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return body instanceof ArrayBuffer
-    ? new Uint8Array(body)
-    : new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
 }

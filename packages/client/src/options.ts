@@ -1,8 +1,8 @@
 // Socket options (spec §5.1): one type, resolved once with the phoenix.js defaults, plus the
 // URL helpers that turn the endpoint and params into the connect URL (spec §1.1).
-import { ClientError } from './errors.js'
+import { misuse } from './errors.js'
 import type { Decode, Encode } from './serializer.js'
-import { realScheduler, type Scheduler } from './scheduler.js'
+import type { Scheduler } from './scheduler.js'
 import type { TransportConstructor } from './transport.js'
 
 /** Logger signature: kind ("transport", "channel", "push", "receive"), message, data. */
@@ -97,33 +97,22 @@ export function defaultStorage(): StorageLike | null {
   }
 }
 
-/** The scheduler and logger to use, resolved from the options. */
-export function resolveRuntime(opts: SocketOptions): {
-  scheduler: Scheduler
-  logger: Logger | null
-} {
-  // eslint-disable-next-line no-console -- `debug: true` asks for console output
-  const consoleLogger: Logger = (kind, msg, data) => console.log(`${kind}: ${msg}`, data)
-  return {
-    scheduler: opts.scheduler ?? realScheduler,
-    logger: opts.logger ?? (opts.debug ? consoleLogger : null),
-  }
-}
+/** The logger `debug: true` installs. */
+// eslint-disable-next-line no-console -- `debug: true` asks for console output
+export const consoleLogger: Logger = (kind, msg, data) => console.log(`${kind}: ${msg}`, data)
 
 function serialize(obj: Record<string, unknown>, parentKey?: string): string {
-  const parts: string[] = []
-  for (const key of Object.keys(obj)) {
-    const paramKey = parentKey ? `${parentKey}[${key}]` : key
-    const value = obj[key]
-    if (typeof value === 'object') {
-      if (value !== null) parts.push(serialize(value as Record<string, unknown>, paramKey))
-    } else {
-      parts.push(
-        `${encodeURIComponent(paramKey)}=${encodeURIComponent(value as string | number | boolean)}`,
-      )
-    }
-  }
-  return parts.filter((p) => p !== '').join('&')
+  return Object.keys(obj)
+    .map((key) => {
+      const paramKey = parentKey ? `${parentKey}[${key}]` : key
+      const value = obj[key]
+      if (typeof value !== 'object') {
+        return `${encodeURIComponent(paramKey)}=${encodeURIComponent(value as string)}`
+      }
+      return value ? serialize(value as Record<string, unknown>, paramKey) : ''
+    })
+    .filter((part) => part !== '')
+    .join('&')
 }
 
 /** Appends params as a query string; nested objects become bracketed keys (`user[id]=1`). */
@@ -141,14 +130,9 @@ export function endPointURL(
   protocol: string,
 ): string {
   const uri = appendParams(appendParams(endPoint, params), { vsn })
-  if (uri.charAt(0) !== '/') return uri
-  if (uri.charAt(1) === '/') return `${protocol}:${uri}`
+  if (uri[0] !== '/') return uri
+  if (uri[1] === '/') return `${protocol}:${uri}`
   const location = globalThis.location as Location | undefined
-  if (!location) {
-    throw new ClientError(
-      'BAD_OPTION',
-      `relative endpoint "${uri}" needs a page; pass a full ws:// URL`,
-    )
-  }
+  if (!location) throw misuse('BAD_OPTION', 'endpoint', uri)
   return `${protocol}://${location.host}${uri}`
 }

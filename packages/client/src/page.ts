@@ -4,25 +4,24 @@
 import type { PageLike } from './options.js'
 import type { Socket } from './socket.js'
 
-/** @internal Wires `page` events to `socket`; `reconnectNow` tears down and connects. */
-export function watchPage(socket: Socket, page: PageLike, reconnectNow: () => void): () => void {
+/**
+ * @internal Wires `page` events to `socket`; `reconnectNow` tears down and connects. The
+ * socket watches for its whole life, so the removers `page.on` returns are not kept.
+ */
+export function watchPage(socket: Socket, page: PageLike, reconnectNow: () => void): void {
   let awaitingShow: number | null = null
-  const offs = [
-    page.on('pagehide', () => {
-      const conn = socket.connection
-      if (!conn || conn.ended) return
-      socket.disconnect()
-      awaitingShow = socket.connectClock
-    }),
-    page.on('pageshow', () => {
-      if (awaitingShow !== socket.connectClock) return
-      awaitingShow = null
-      socket.connect()
-    }),
-    page.on('visibilitychange', () => {
-      if (page.hidden) return
-      if (!socket.isConnected() && !socket.closeWasClean) reconnectNow()
-    }),
-  ]
-  return () => offs.forEach((off) => off())
+  page.on('pagehide', () => {
+    const conn = socket.connection
+    if (!conn || conn.ended) return
+    socket.disconnect()
+    awaitingShow = socket.connectClock
+  })
+  page.on('pageshow', () => {
+    if (awaitingShow !== socket.connectClock) return
+    awaitingShow = null
+    socket.connect()
+  })
+  page.on('visibilitychange', () => {
+    if (!page.hidden && !socket.isConnected() && !socket.closeWasClean) reconnectNow()
+  })
 }

@@ -102,7 +102,7 @@ export class Presence<TMeta = Record<string, unknown>> {
   list(): PresenceEntry<TMeta>[]
   list<TOut>(chooser: (key: string, presence: PresenceEntry<TMeta>) => TOut): TOut[]
   list<TOut>(chooser?: (key: string, presence: PresenceEntry<TMeta>) => TOut): unknown[] {
-    return chooser ? Presence.list(this.state, chooser) : Presence.list(this.state)
+    return Presence.list(this.state, chooser as (key: string, p: PresenceEntry<TMeta>) => TOut)
   }
 
   /** True until a state arrives for the channel's current join. */

@@ -6,11 +6,12 @@ import type { Connection } from './connection.js'
 import { ERROR, HEARTBEAT, LEAVE, PHOENIX } from './constants.js'
 import { Heartbeat } from './heartbeat.js'
 import { isLongPoll, LongPoll } from './longpoll.js'
-import { resolveRuntime, type SocketOptions } from './options.js'
-import type { Scheduler } from './scheduler.js'
+import { consoleLogger, type SocketOptions } from './options.js'
+import { realScheduler, type Scheduler } from './scheduler.js'
 import { decode, encode, type Decode, type Encode, type SocketMessage } from './serializer.js'
 import { SocketBase } from './socket-base.js'
 import type { TransportConstructor, WiredTransport } from './transport.js'
+import { DEV } from './dev.js'
 
 interface Codec {
   encode: Encode
@@ -35,9 +36,8 @@ export abstract class SocketTraffic extends SocketBase {
   readonly #codecOption: Codec
 
   constructor(opts: SocketOptions) {
-    const runtime = resolveRuntime(opts)
-    super(runtime.logger)
-    this.scheduler = runtime.scheduler
+    super(opts.logger ?? (opts.debug ? consoleLogger : null))
+    this.scheduler = opts.scheduler ?? realScheduler
     const globalWs = (globalThis as { WebSocket?: TransportConstructor }).WebSocket
     this.transport = opts.transport ?? globalWs ?? LongPoll
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 30000
@@ -79,7 +79,7 @@ export abstract class SocketTraffic extends SocketBase {
       (c) => c !== except && c.topic === topic && (c.isJoined() || c.isJoining()),
     )
     if (!dup) return
-    this.log('transport', `leaving duplicate topic "${topic}"`)
+    this.log('transport', DEV ? `leaving duplicate topic "${topic}"` : 'duplicate')
     dup.leave()
   }
 
@@ -126,7 +126,7 @@ export abstract class SocketTraffic extends SocketBase {
       try {
         send()
       } catch (error) {
-        this.log('push', 'dropping unsendable buffered message', error)
+        this.log('push', DEV ? 'dropping unsendable buffered message' : 'unsendable', error)
       }
     }
   }
@@ -136,7 +136,7 @@ export abstract class SocketTraffic extends SocketBase {
     try {
       this.#codec().decode(raw, (msg) => this.#dispatch(conn, msg))
     } catch (error) {
-      this.log('transport', 'dropping undecodable frame', error)
+      this.log('transport', DEV ? 'dropping undecodable frame' : 'undecodable', error)
     }
   }
 

@@ -10,10 +10,11 @@ import { isLongPoll, LongPoll } from './longpoll.js'
 import * as options from './options.js'
 import type { PageLike, SocketOptions, StorageLike } from './options.js'
 import { SocketTraffic } from './socket-traffic.js'
-import { ClientError } from './errors.js'
+import { misuse } from './errors.js'
 import { Timer } from './timer.js'
 import type { CloseEventLike, TransportConstructor } from './transport.js'
 import { watchPage } from './page.js'
+import { DEV } from './dev.js'
 
 const closure = <T>(v: T | (() => T)): (() => T) =>
   typeof v === 'function' ? (v as () => T) : () => v
@@ -39,7 +40,7 @@ export class Socket extends SocketTraffic {
   readonly reconnectTimer: Timer
   /** True after an explicit disconnect (or before the first open). */
   closeWasClean = true
-  /** Bumped on every connect, disconnect and transport replacement. */
+  /** @internal Bumped on every connect, disconnect and transport replacement. */
   connectClock = 1
   /** How many times a transport opened. */
   establishedConnections = 0
@@ -67,8 +68,7 @@ export class Socket extends SocketTraffic {
     this.params = closure(opts.params ?? {})
     this.authToken = opts.authToken === undefined ? undefined : closure(opts.authToken)
     this.endPoints = typeof endPoint === 'string' ? [endPoint] : [...endPoint]
-    if (this.endPoints.length === 0)
-      throw new ClientError('BAD_OPTION', 'give at least one endpoint')
+    if (this.endPoints.length === 0) throw misuse('BAD_OPTION', 'endpoint')
     this.sessionStore =
       opts.sessionStorage === undefined ? options.defaultStorage() : opts.sessionStorage
     this.#page = opts.page === undefined ? options.browserPage() : opts.page
@@ -88,11 +88,14 @@ export class Socket extends SocketTraffic {
   /** Connects (a no-op while a connection is alive). Passing params here is deprecated. */
   connect(params?: SocketOptions['params']): void {
     if (params) {
-      this.log('socket', 'passing params to connect is deprecated; pass them to the Socket')
+      this.log(
+        'socket',
+        DEV ? 'passing params to connect is deprecated; pass them to the Socket' : 'deprecated',
+      )
       this.params = closure(params)
     }
     const c = this.connection
-    if (c && !c.ended && !c.isClosed()) return
+    if (c && !c.ended && !c.hasClosed()) return
     this.#watchPage()
     if (this.#fallbackMs && !isLongPoll(this.transport)) {
       this.#stopFallback?.()
@@ -157,7 +160,7 @@ export class Socket extends SocketTraffic {
   }
 
   #onConnOpen(): void {
-    this.log('transport', `connected to ${this.endPointURL()}`)
+    this.log('transport', DEV ? `connected to ${this.endPointURL()}` : 'connected')
     this.closeWasClean = false
     this.establishedConnections++
     this.flushSendBuffer()
@@ -170,7 +173,7 @@ export class Socket extends SocketTraffic {
     this.log('transport', 'close', event)
     this.heartbeat.clear()
     this.triggerChanError('connection_closed')
-    const abnormal = !conn.closing && event.code !== WS_CLOSE_NORMAL
+    const abnormal = !conn.closedByUs && event.code !== WS_CLOSE_NORMAL
     if (this.connection === conn && abnormal && !this.closeWasClean) {
       this.reconnectTimer.scheduleTimeout()
     }
@@ -191,7 +194,10 @@ export class Socket extends SocketTraffic {
   /** @internal Closes and reconnects a connection whose heartbeat went unanswered. */
   protected override heartbeatTimeout(): void {
     const conn = this.connection
-    this.log('transport', 'heartbeat timeout. Attempting to re-establish connection')
+    this.log(
+      'transport',
+      DEV ? 'heartbeat timeout. Attempting to re-establish connection' : 'heartbeat timeout',
+    )
     this.triggerChanError('heartbeat_timeout')
     if (this.connection !== conn || conn?.ended) return
     this.closeWasClean = false
@@ -202,7 +208,7 @@ export class Socket extends SocketTraffic {
 
   #reconnect(): void {
     if (this.#page?.hidden) {
-      this.log('transport', 'not reconnecting as page is hidden')
+      this.log('transport', DEV ? 'not reconnecting as page is hidden' : 'hidden')
       this.teardown()
       return
     }
@@ -227,7 +233,7 @@ export class Socket extends SocketTraffic {
     }
     this.heartbeat.clear()
     conn.afterDrain(this.scheduler, () => {
-      if (!conn.closing) {
+      if (!conn.closedByUs) {
         const wasOpened = !conn.isConnecting()
         conn.close(code, reason)
         if (wasOpened && this.connection === conn) this.triggerChanError('connection_closed')

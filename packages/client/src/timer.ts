@@ -7,12 +7,19 @@ export class Timer {
   /** How many times the callback fired since the last reset. */
   tries = 0
   #cancel: Cancel | undefined
+  readonly #callback: () => void
+  readonly #timerCalc: (tries: number) => number
+  readonly #scheduler: Scheduler
 
   constructor(
-    private readonly callback: () => void,
-    private readonly timerCalc: (tries: number) => number,
-    private readonly scheduler: Scheduler = realScheduler,
-  ) {}
+    callback: () => void,
+    timerCalc: (tries: number) => number,
+    scheduler: Scheduler = realScheduler,
+  ) {
+    this.#callback = callback
+    this.#timerCalc = timerCalc
+    this.#scheduler = scheduler
+  }
 
   /** Cancels the pending run and forgets the tries. */
   reset(): void {
@@ -29,10 +36,10 @@ export class Timer {
   /** (Re)arms the timer; an already pending run is replaced, never doubled. */
   scheduleTimeout(): void {
     this.cancel()
-    this.#cancel = this.scheduler.after(this.timerCalc(this.tries + 1), () => {
+    this.#cancel = this.#scheduler.after(this.#timerCalc(this.tries + 1), () => {
       this.#cancel = undefined
       this.tries += 1
-      this.callback()
+      this.#callback()
     })
   }
 }

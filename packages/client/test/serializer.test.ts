@@ -1,11 +1,12 @@
 // The serializer glue (spec §5.6, §7.1): phoenix.js message objects and ArrayBuffer payloads
-// over @plume/protocol's V2 codec, and the browser bundle's terse codec checked against it.
+// over @plume/protocol's V2 codec, and the browser bundle's lite serializer checked against it.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { v2ClientSerializer, type Frame, type Message } from '@plume/protocol'
+import { Events, PHOENIX_TOPIC, type Frame } from '@plume/protocol'
 import { decode, encode, type SocketMessage } from '@plume/client'
-import * as lite from '../src/lite-protocol.js'
+import { CLOSE, ERROR, HEARTBEAT, JOIN, LEAVE, PHOENIX, REPLY } from '../src/constants.js'
+import * as lite from '../src/lite-serializer.js'
 
 const enc = (m: SocketMessage): Frame => {
   let out: unknown
@@ -94,24 +95,28 @@ describe('serializer glue', () => {
   })
 })
 
-describe('lite codec (browser bundle) matches @plume/protocol', () => {
+describe('lite serializer (browser bundle) matches the serializer glue', () => {
   const text = fc.string({ maxLength: 20 })
   const ref = fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: null })
   const payloadBytes = fc.uint8Array({ maxLength: 16 })
+  const liteEnc = (m: SocketMessage): unknown => {
+    let out: unknown
+    lite.encode(m, (f) => (out = f))
+    return out
+  }
+  const liteDec = (raw: unknown): SocketMessage => {
+    let out: unknown
+    lite.decode(raw, (m) => (out = m))
+    return out as SocketMessage
+  }
 
-  it('encodes identically (JSON and binary)', () => {
+  it('encodes identically (JSON, ArrayBuffer and typed-array payloads)', () => {
+    const payload = fc.oneof(fc.jsonValue(), payloadBytes, payloadBytes.map(ab))
     fc.assert(
-      fc.property(
-        ref,
-        ref,
-        text,
-        text,
-        fc.oneof(fc.jsonValue(), payloadBytes),
-        (joinRef, r, topic, event, payload) => {
-          const m: Message = { joinRef, ref: r, topic, event, payload }
-          assert.deepEqual(lite.v2ClientSerializer.encode(m), v2ClientSerializer.encode(m))
-        },
-      ),
+      fc.property(ref, ref, text, text, payload, (join_ref, r, topic, event, p) => {
+        const m: SocketMessage = { join_ref, ref: r, topic, event, payload: p }
+        assert.deepEqual(liteEnc(m), enc(m))
+      }),
       { seed: 42 },
     )
   })
@@ -151,25 +156,34 @@ describe('lite codec (browser bundle) matches @plume/protocol', () => {
         ),
     )
     fc.assert(
-      fc.property(frame, (f) => {
-        assert.deepEqual(lite.v2ClientSerializer.decode(f), v2ClientSerializer.decode(f))
+      fc.property(frame, fc.boolean(), (f, asBuffer) => {
+        const raw = typeof f === 'string' || !asBuffer ? f : ab(f)
+        assert.deepEqual(liteDec(raw), dec(raw))
       }),
       { seed: 42 },
     )
   })
 
-  it('shares the event names', () => {
-    assert.deepEqual(
-      { ...lite.Events },
-      {
-        join: 'phx_join',
-        reply: 'phx_reply',
-        leave: 'phx_leave',
-        close: 'phx_close',
-        error: 'phx_error',
-        heartbeat: 'heartbeat',
-      },
-    )
-    assert.equal(lite.PHOENIX_TOPIC, 'phoenix')
+  it('rejects what the glue rejects: garbage text, unknown kinds, cut-short frames, long fields', () => {
+    const garbage = ['not json', '{"a":1}', '[1,2,3]', bytes([7, 1]), bytes([2, 5, 5], 'top')]
+    for (const raw of [...garbage, bytes([0, 3]), new Uint8Array()]) {
+      assert.throws(() => dec(raw))
+      assert.throws(() => liteDec(raw))
+    }
+    const long = { join_ref: null, ref: '1', topic: 'x'.repeat(256), event: 'e' }
+    assert.throws(() => liteEnc({ ...long, payload: ab(bytes([1])) }), /over 255 bytes/)
+  })
+
+  it('uses the protocol package event names', () => {
+    const names = [JOIN, REPLY, LEAVE, CLOSE, ERROR, HEARTBEAT]
+    assert.deepEqual(names, [
+      Events.join,
+      Events.reply,
+      Events.leave,
+      Events.close,
+      Events.error,
+      Events.heartbeat,
+    ])
+    assert.equal(PHOENIX, PHOENIX_TOPIC)
   })
 })
