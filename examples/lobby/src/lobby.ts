@@ -2,7 +2,7 @@
 // params, a `room:*` channel that pushes `presence_state` after join and tracks the user,
 // and a tiny static server for the page. Used by `npm start`, the cluster demo and tests.
 import { readFile } from 'node:fs/promises'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
 import type { ChannelHandler, Logger } from '@plume/server'
@@ -44,18 +44,11 @@ function roomChannel(presence: Presence): ChannelHandler<Assigns> {
 
 /** A lobby node: the endpoint, its presence and an http server serving the page. */
 export function createLobby(options: LobbyOptions) {
-  const tracker = new Tracker({
-    pubsub: options.pubsub,
-    ...(options.broadcastPeriod !== undefined && { broadcastPeriod: options.broadcastPeriod }),
-    ...(options.downPeriod !== undefined && { downPeriod: options.downPeriod }),
-    ...(options.permdownPeriod !== undefined && { permdownPeriod: options.permdownPeriod }),
-    ...(options.scheduler && { scheduler: options.scheduler }),
-    ...(options.logger && { logger: options.logger }),
-  })
   const endpoint = new Endpoint({
     pubsub: options.pubsub,
     ...(options.logger && { logger: options.logger }),
   })
+  const tracker = createTracker(options)
   const presence = new Presence({ tracker, sink: endpoint })
   endpoint.socket('/socket', {
     connect(params) {
@@ -76,27 +69,47 @@ export function createLobby(options: LobbyOptions) {
     async listen(port: number, host = '127.0.0.1'): Promise<number> {
       await options.pubsub.start()
       await presence.start()
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject)
-        http.listen(port, host, () => {
-          http.off('error', reject)
-          resolve()
-        })
-      })
-      const address = http.address()
-      return typeof address === 'object' && address ? address.port : port
+      return listenOn(http, port, host)
     },
+    /** Drains clients (1012) first, then stops presence (graceful: peers drop us at once). */
     async close(opts: { graceful?: boolean } = {}): Promise<void> {
       await endpoint.drain()
       await presence.stop(opts)
       await endpoint.close()
-      // Browsers keep idle HTTP connections open; without this, close waits for them.
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()))
-      http.closeAllConnections()
-      await closed
+      await closeHttp(http)
       await options.pubsub.close()
     },
   }
+}
+
+function createTracker(options: LobbyOptions): Tracker {
+  return new Tracker({
+    pubsub: options.pubsub,
+    ...(options.broadcastPeriod !== undefined && { broadcastPeriod: options.broadcastPeriod }),
+    ...(options.downPeriod !== undefined && { downPeriod: options.downPeriod }),
+    ...(options.permdownPeriod !== undefined && { permdownPeriod: options.permdownPeriod }),
+    ...(options.scheduler && { scheduler: options.scheduler }),
+    ...(options.logger && { logger: options.logger }),
+  })
+}
+
+async function listenOn(http: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(port, host, () => {
+      http.off('error', reject)
+      resolve()
+    })
+  })
+  const address = http.address()
+  return typeof address === 'object' && address ? address.port : port
+}
+
+async function closeHttp(http: Server): Promise<void> {
+  // Browsers keep idle HTTP connections open; without this, close waits for them.
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()))
+  http.closeAllConnections()
+  await closed
 }
 
 export type Lobby = ReturnType<typeof createLobby>
