@@ -3,7 +3,13 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const boundary = (patterns, message) => ['error', { patterns: [{ group: patterns, message }] }]
+// Product code never depends on test support; every boundary below repeats this group
+// because a later `no-restricted-imports` entry replaces, not extends, an earlier one.
+const noTestkit = { group: ['@plume/testkit', '@plume/testkit/*'], message: 'test-only package' }
+const boundary = (patterns, message) => [
+  'error',
+  { patterns: [{ group: patterns, message }, noTestkit] },
+]
 
 export default tseslint.config(
   {
@@ -37,6 +43,26 @@ export default tseslint.config(
   {
     files: ['packages/*/src/**/*.ts'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    files: ['packages/*/src/**/*.ts', 'examples/*/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestkit] }] },
+  },
+  {
+    files: ['packages/testkit/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': boundary(
+        [
+          '@plume/server',
+          '@plume/client',
+          '@plume/tracker',
+          '@plume/crdt',
+          '@plume/protocol',
+          '@plume/pubsub-*',
+        ],
+        'test support sits below everything it tests; of the workspace it imports only @plume/pubsub',
+      ),
+    },
   },
   {
     files: ['packages/protocol/src/**/*.ts', 'packages/crdt/src/**/*.ts'],

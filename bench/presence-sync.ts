@@ -2,7 +2,10 @@
 // and syncState against the official phoenix client's, on identical inputs in the same run.
 // phoenix mutates the state it is given, so each side works on its own copy of the inputs.
 import { Presence, type PresenceDiff, type PresenceState } from '@plume/client'
-import { Presence as PhoenixPresence, type PhoenixState } from 'phoenix'
+import {
+  Presence as PhoenixPresence,
+  type PresenceState as PhoenixState,
+} from '@plume/testkit/phoenix'
 import { sample, usRow, type Benchmark, type Row } from './harness.js'
 
 const BENCH = 'client presence'

@@ -1,38 +1,15 @@
-// Shared helpers of the lobby tests: bounded waiting on a condition (no fixed sleeps), a
-// lobby node on 127.0.0.1:0, and official phoenix.js clients whose presence view the tests read.
+// Shared helpers of the lobby tests: a lobby node on 127.0.0.1:0, official phoenix.js clients
+// whose presence view the tests read, and a bounded wait for the counts those clients show.
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Presence, Socket, type Channel, type PresenceEntry } from 'phoenix'
+import { waitFor } from '@plume/testkit'
+import { Presence, Socket, type Channel, type PresenceEntry } from '@plume/testkit/phoenix'
 import { WebSocket } from 'ws'
 import { PubSub, silentLogger } from '@plume/pubsub'
 import type { Scheduler } from '@plume/tracker'
 import { createLobby, type Lobby } from '../src/lobby.js'
 
 export const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../public')
-
-/**
- * Resolves once `predicate` holds, re-checking every `intervalMs`; rejects after `timeoutMs`
- * with `label` and the last value `describe` reports, so a failure says what was seen.
- */
-export async function waitFor(
-  label: string,
-  predicate: () => boolean | Promise<boolean>,
-  {
-    timeoutMs = 5000,
-    intervalMs = 10,
-    describe,
-  }: { timeoutMs?: number; intervalMs?: number; describe?: () => unknown } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    if (await predicate()) return
-    if (Date.now() > deadline) {
-      const seen = describe ? ` (last seen: ${JSON.stringify(describe())})` : ''
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${seen}`)
-    }
-    await new Promise((r) => setTimeout(r, intervalMs))
-  }
-}
 
 export interface LobbyNode {
   readonly lobby: Lobby

@@ -2,15 +2,14 @@
 // into a temp dir and served by the lobby; three tabs (Alice twice, Bob) must render exactly
 // the guide's lines, and closing Alice's tabs must lower her count, then remove her.
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { chromiumSkip as skip, launchChromium } from '@plume/testkit/chromium'
 import { startLobby, type LobbyNode } from './lobby-support.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}`
 const WAIT_MS = 10_000
 
 describe('lobby page in headless Chromium', { skip }, () => {
@@ -26,19 +25,7 @@ describe('lobby page in headless Chromium', { skip }, () => {
     const { buildPage } = (await import(script)) as { buildPage: (out: string) => Promise<string> }
     await buildPage(dir)
     node = await startLobby({ publicDir: dir })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   after(async () => {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { MemoryBus, PubSub, silentLogger } from '@plume/pubsub'
-import { Client, startLobby, waitFor, waitForCounts, type LobbyNode } from './lobby-support.js'
+import { waitFor } from '@plume/testkit'
+import { Client, startLobby, waitForCounts, type LobbyNode } from './lobby-support.js'
 
 interface Periods {
   broadcastPeriod: number

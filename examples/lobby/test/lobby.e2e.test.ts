@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { noReply, ok, reply, type ChannelHandler } from '@plume/server'
-import { Client, startLobby, waitFor, waitForCounts, type LobbyNode } from './lobby-support.js'
+import { waitFor } from '@plume/testkit'
+import { Client, startLobby, waitForCounts, type LobbyNode } from './lobby-support.js'
 
 let node: LobbyNode
 const clients: Client[] = []

@@ -2,15 +2,13 @@
 // with esbuild into a temp dir), joins a channel on our server, and renders a pushed reply
 // and the presence list with the seed's Presence code. Skipped only if Chromium is missing.
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { chromiumSkip as skip, launchChromium } from '@plume/testkit/chromium'
 import { startServer, type TestServer } from './support/server.js'
-
-const CHROMIUM = '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}`
 
 describe('browser bundle in headless Chromium', { skip }, () => {
   let dir: string
@@ -24,19 +22,7 @@ describe('browser bundle in headless Chromium', { skip }, () => {
     const { bundle } = (await import(script)) as { bundle: (out: string) => Promise<string> }
     bundlePath = await bundle(join(dir, 'plume.min.js'))
     server = await startServer()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
   after(async () => {
     await browser?.close()

@@ -3,7 +3,7 @@
 // (replies, events, presence lists) over WebSocket and over long-poll.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import * as phoenix from 'phoenix'
+import * as phoenix from '@plume/testkit/phoenix'
 import { WebSocket } from 'ws'
 import * as plume from '@plume/client'
 import { runScenario, type ClientImpl } from './support/scenario.js'

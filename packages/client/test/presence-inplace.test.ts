@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { Presence as PhoenixPresence } from 'phoenix'
+import {
+  Presence as PhoenixPresence,
+  type PresenceDiff as PhoenixDiff,
+  type PresenceState as PhoenixState,
+} from '@plume/testkit/phoenix'
 import { Presence, Socket, type PresenceDiff, type PresenceState } from '@plume/client'
 import { FakeTransport } from './support/fake-transport.js'
 import { ManualScheduler } from './support/manual-scheduler.js'
@@ -231,10 +235,10 @@ describe('Presence.syncDiff matches phoenix.js on random diff chains', () => {
       fc.property(diffs, (chain) => {
         const copies = plain(chain) as PresenceDiff[]
         let ours: PresenceState = {}
-        let theirs: Record<string, unknown> = {}
+        let theirs: PhoenixState = {}
         for (const [i, d] of chain.entries()) {
           ours = Presence.syncDiff(ours, d)
-          theirs = PhoenixPresence.syncDiff(theirs, plain(d)) as typeof theirs
+          theirs = PhoenixPresence.syncDiff(theirs, plain(d) as PhoenixDiff)
           assert.deepEqual(plain(ours), plain(theirs))
           assert.equal(Object.getPrototypeOf(ours), null)
           assert.deepEqual(plain(d), copies[i])

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Serializer } from 'phoenix'
+import { Serializer } from '@plume/testkit/phoenix'
 import { replyMessage, v2Serializer as server, type Frame } from '@plume/protocol'
 import { bytes } from './support/bytes.js'
 

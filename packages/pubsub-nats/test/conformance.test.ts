@@ -5,13 +5,13 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { runAdapterConformance } from '@plume/pubsub/testing'
 import { NatsAdapter } from '@plume/pubsub-nats'
-import { NatsServer } from './support/nats-server.js'
-import { RecordingLogger } from './support/recorders.js'
+import { startBroker, type Broker } from '@plume/testkit'
+import { RecordingLogger } from '@plume/testkit/pubsub'
 
 void describe('NatsAdapter conformance', () => {
-  let server: NatsServer
+  let server: Broker
   before(async () => {
-    server = await NatsServer.start()
+    server = await startBroker('nats')
   })
   after(async () => {
     await server.stop()
@@ -23,8 +23,7 @@ void describe('NatsAdapter conformance', () => {
     const make = (nodeName: string): NatsAdapter =>
       new NatsAdapter({ servers: server.url, nodeName, prefix, logger, claimTimeoutMs: 30 })
     const teardown = async (): Promise<void> => {
-      const problems = logger.items.filter((e) => e.level === 'warn' || e.level === 'error')
-      assert.deepEqual(problems, [], 'the adapters logged warnings or errors')
+      assert.deepEqual(logger.problems(), [], 'the adapters logged warnings or errors')
     }
     return { adapters: [make('a'), make('b'), make('c')], teardown }
   })

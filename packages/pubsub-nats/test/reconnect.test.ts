@@ -2,20 +2,19 @@
 // must log the outage once, let the client reconnect and resubscribe, and deliver again.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { RemoteMessage } from '@plume/pubsub'
 import { NatsAdapter } from '@plume/pubsub-nats'
-import { NatsServer } from './support/nats-server.js'
-import { Inbox, RecordingLogger } from './support/recorders.js'
+import { startBroker, type Broker } from '@plume/testkit'
+import { brokerOutage, closeWhileDown, Inbox, probe, RecordingLogger } from '@plume/testkit/pubsub'
 
 void describe('NatsAdapter across a broker restart', () => {
-  let server: NatsServer
+  let server: Broker
   const logger = new RecordingLogger()
   let a: NatsAdapter
   let b: NatsAdapter
   const inbox = new Inbox()
 
   before(async () => {
-    server = await NatsServer.start()
+    server = await startBroker('nats')
     const options = {
       servers: server.url,
       prefix: 'restart',
@@ -34,15 +33,7 @@ void describe('NatsAdapter across a broker restart', () => {
   })
 
   void it('reconnects, resubscribes and delivers again', async () => {
-    await a.broadcast(probe(0))
-    await inbox.topic('probe-0')
-
-    await server.kill()
-    await logger.line('warn', 'nats connection lost')
-    await a.broadcast(probe(-1)) // dropped, not buffered for later
-    await server.restart()
-    await logger.line('info', 'nats connection restored')
-    await deliverEventually(a, inbox)
+    await brokerOutage({ broker: server, from: a, inbox, logger, label: 'nats' })
     await b.directBroadcast('b', probe(1000))
     await inbox.topic('probe-1000')
     assert.equal(inbox.items.filter((m) => m.topic === 'probe--1').length, 0)
@@ -53,37 +44,18 @@ void describe('NatsAdapter across a broker restart', () => {
   })
 })
 
-const probe = (n: number): RemoteMessage => ({
-  topic: `probe-${n}`,
-  message: n,
-  dispatcher: 'default',
-})
-
-// Resubscription may land a moment after the reconnect event, so probe until one arrives.
-async function deliverEventually(from: NatsAdapter, to: Inbox): Promise<void> {
-  for (let n = 1; n <= 50; n++) {
-    await from.broadcast(probe(n))
-    try {
-      await to.topic(`probe-${n}`, 100)
-      return
-    } catch {
-      // not yet resubscribed
-    }
-  }
-  throw new Error('no delivery after the broker restart')
-}
-
 void describe('NatsAdapter while the broker is down', () => {
   void it('still closes promptly', async () => {
-    const server = await NatsServer.start()
+    const server = await startBroker('nats')
     const logger = new RecordingLogger()
-    const a = new NatsAdapter({ servers: server.url, nodeName: 'a', logger, claimTimeoutMs: 20 })
+    const adapter = new NatsAdapter({
+      servers: server.url,
+      nodeName: 'a',
+      logger,
+      claimTimeoutMs: 20,
+    })
     try {
-      await a.start(new Inbox().deliver)
-      await server.kill()
-      await logger.line('warn', 'nats connection lost')
-      await a.close()
-      await assert.rejects(a.broadcast(probe(1)), /closed/)
+      await closeWhileDown({ broker: server, adapter, logger, label: 'nats' })
     } finally {
       await server.stop()
     }

@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto'
 import assert from 'node:assert/strict'
 import { runAdapterConformance } from '@plume/pubsub/testing'
 import { RedisAdapter } from '@plume/pubsub-redis'
-import { RedisServer } from './support/redis-server.js'
-import { RecordingLogger } from './support/recorders.js'
+import { startBroker, type Broker } from '@plume/testkit'
+import { RecordingLogger } from '@plume/testkit/pubsub'
 
 void describe('RedisAdapter conformance', () => {
-  let server: RedisServer
+  let server: Broker
   before(async () => {
-    server = await RedisServer.start()
+    server = await startBroker('redis')
   })
   after(async () => {
     await server.stop()
@@ -21,10 +21,9 @@ void describe('RedisAdapter conformance', () => {
     const prefix = `conf-${randomUUID()}`
     const logger = new RecordingLogger()
     const make = (nodeName: string): RedisAdapter =>
-      new RedisAdapter({ url: server.url(), nodeName, prefix, logger })
+      new RedisAdapter({ url: server.url, nodeName, prefix, logger })
     const teardown = async (): Promise<void> => {
-      const problems = logger.items.filter((e) => e.level === 'warn' || e.level === 'error')
-      assert.deepEqual(problems, [], 'the adapters logged warnings or errors')
+      assert.deepEqual(logger.problems(), [], 'the adapters logged warnings or errors')
     }
     return { adapters: [make('a'), make('b'), make('c')], teardown }
   })

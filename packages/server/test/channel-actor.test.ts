@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { noReply, ok, reply, type ChannelContext, type ChannelHandler } from '@plume/server'
-import { RawClient, startEndpoint, within } from './helpers.js'
+import { within } from '@plume/testkit'
+import { RawClient, startEndpoint } from './helpers.js'
 
 describe('channel actor', () => {
   it('never interleaves callbacks of one channel, even when async', async () => {

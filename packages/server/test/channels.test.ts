@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Endpoint } from '@plume/server'
 import { RoomChannel, terminated } from './fixtures.js'
-import { RawClient, startEndpoint, within, type captureLogger } from './helpers.js'
+import { within } from '@plume/testkit'
+import { RawClient, startEndpoint, type captureLogger } from './helpers.js'
 
 let endpoint: Endpoint
 let wsUrl: string

@@ -6,7 +6,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
 import { Endpoint, ok, ServerError, type ChannelHandler } from '@plume/server'
-import { captureLogger, RawClient, within } from './helpers.js'
+import { within } from '@plume/testkit'
+import { captureLogger, RawClient } from './helpers.js'
 
 const Chan: ChannelHandler = { join: () => ok() }
 const isConfigError = (e: unknown): boolean =>

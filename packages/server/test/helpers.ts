@@ -2,6 +2,7 @@
 // timeout (no sleeps), a capturing logger, and an endpoint factory that tears down.
 
 import { WebSocket } from 'ws'
+import { within } from '@plume/testkit'
 import {
   Endpoint,
   type Assigns,
@@ -9,17 +10,6 @@ import {
   type Logger,
   type SocketOptions,
 } from '@plume/server'
-
-export const TIMEOUT_MS = 2000
-
-/** Rejects if `promise` does not settle within `ms`. */
-export function within<T>(promise: Promise<T>, label: string, ms = TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${label}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error'

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { connectError, ok, reply, type ChannelHandler, type Endpoint } from '@plume/server'
 import { RoomChannel, terminated } from './fixtures.js'
-import { startEndpoint, within, type captureLogger } from './helpers.js'
+import { within } from '@plume/testkit'
+import { startEndpoint, type captureLogger } from './helpers.js'
 import { ManualScheduler } from '@plume/tracker'
 
 const WINDOW = 10_000

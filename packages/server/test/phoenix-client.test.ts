@@ -3,10 +3,11 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { LongPoll, Socket, type Channel, type PushLike } from 'phoenix'
+import { LongPoll, Socket, type Channel, type Push } from '@plume/testkit/phoenix'
 import { WebSocket } from 'ws'
 import { ok, reply, type ChannelHandler, type Endpoint } from '@plume/server'
-import { startEndpoint, within } from './helpers.js'
+import { within } from '@plume/testkit'
+import { startEndpoint } from './helpers.js'
 
 let endpoint: Endpoint
 let base: string
@@ -62,7 +63,7 @@ function connect(opts: Record<string, unknown> = {}): Socket {
   return socket
 }
 
-function receive<T = unknown>(push: PushLike, status = 'ok'): Promise<T> {
+function receive<T = unknown>(push: Push, status = 'ok'): Promise<T> {
   return within(
     new Promise<T>((resolve, reject) => {
       push.receive(status, (r) => resolve(r as T))

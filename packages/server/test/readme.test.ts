@@ -2,10 +2,11 @@
 
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { Socket } from 'phoenix'
+import { Socket } from '@plume/testkit/phoenix'
 import { WebSocket } from 'ws'
 import { Endpoint, ok, error, reply, noReply, type ChannelHandler } from '@plume/server'
-import { captureLogger, within } from './helpers.js'
+import { within } from '@plume/testkit'
+import { captureLogger } from './helpers.js'
 
 it('README quick start works with the official client', async () => {
   type Assigns = { user: string }

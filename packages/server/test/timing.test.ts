@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ok, type ChannelHandler, type TerminateReason } from '@plume/server'
-import { RawClient, startEndpoint, within } from './helpers.js'
+import { within } from '@plume/testkit'
+import { RawClient, startEndpoint } from './helpers.js'
 import { ManualScheduler } from '@plume/tracker'
 
 async function eventually(check: () => boolean, label: string): Promise<void> {

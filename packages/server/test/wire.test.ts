@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { connectError, type Endpoint } from '@plume/server'
 import { RoomChannel } from './fixtures.js'
-import { RawClient, refusedStatus, startEndpoint, within, type captureLogger } from './helpers.js'
+import { within } from '@plume/testkit'
+import { RawClient, refusedStatus, startEndpoint, type captureLogger } from './helpers.js'
 
 let endpoint: Endpoint
 let wsUrl: string

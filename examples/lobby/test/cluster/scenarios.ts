@@ -4,11 +4,10 @@
 // it broke. Measured timings are printed as test diagnostics.
 import { after, afterEach, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { BrokerKind } from './support/brokers.js'
+import { elapsed, waitFor, type BrokerKind } from '@plume/testkit'
 import { Cluster, PERIODS } from './support/cluster.js'
 import { LobbyNode } from './support/lobby-node.js'
 import type { LobbyClient } from './support/watcher.js'
-import { elapsed, waitFor } from './support/wait-for.js'
 
 const { down, broadcast } = PERIODS
 /** Slack for scheduling on a loaded 2-core machine. */
@@ -49,7 +48,9 @@ export function clusterScenarios(kind: BrokerKind): void {
     async function joinLast(user: string): Promise<Map<LobbyClient, number>> {
       const since = performance.now()
       const client = await cluster.client('c', user)
-      await waitFor(() => peers().every((w) => w.has(user)), 5000, `${user} on a and b`)
+      await waitFor(`${user} on a and b`, () => peers().every((w) => w.has(user)), {
+        timeoutMs: 5000,
+      })
       return new Map([client, ...peers()].map((w) => [w, w.joinedAt(user, since) ?? NaN]))
     }
 
@@ -112,12 +113,12 @@ export function clusterScenarios(kind: BrokerKind): void {
       await cluster.broker.kill()
       // Each node now shows only its own users: the outage has outlasted the down period.
       await waitFor(
+        'each node to see only its own users',
         () =>
           watcher('a').users().join() === 'a1' &&
           watcher('b').users().join() === 'b-ghost,b1' &&
           watcher('c').users().join() === 'c3',
-        down + SLACK + 2000,
-        'each node to see only its own users',
+        { timeoutMs: down + SLACK + 2000 },
       )
       await cluster.drop(ghost)
       const late = await cluster.client('a', 'a-late')
@@ -161,9 +162,9 @@ export function clusterScenarios(kind: BrokerKind): void {
       const exit = await node.stop('SIGTERM')
       const exitMs = elapsed(termAt)
       await waitFor(
-        () => peers().every((w) => w.leftAt('c3', termAt) !== undefined),
-        1000,
         'c3 to leave on a and b',
+        () => peers().every((w) => w.leftAt('c3', termAt) !== undefined),
+        { timeoutMs: 1000 },
       )
       for (const w of peers()) {
         const ms = Math.round((w.leftAt('c3', termAt) ?? Infinity) - termAt)

@@ -2,11 +2,9 @@
 // connected to them. Owns everything it starts and tears all of it down, even after a
 // failed test, so a suite never leaks processes or sockets.
 import { setTimeout as delay } from 'node:timers/promises'
-import { startBroker } from './brokers.js'
-import type { Broker, BrokerKind } from './brokers.js'
+import { startBroker, waitFor, type Broker, type BrokerKind } from '@plume/testkit'
 import { LobbyNode } from './lobby-node.js'
 import { LobbyClient } from './watcher.js'
-import { waitFor } from './wait-for.js'
 
 /** Tracker periods of every test node: short, but far above scheduling noise on 2 cores. */
 export const PERIODS = {
@@ -113,10 +111,9 @@ export class Cluster {
   async converge(watchers: LobbyClient[], users: string[], timeoutMs: number): Promise<void> {
     const want = JSON.stringify([...users].sort())
     await waitFor(
-      () => watchers.every((w) => JSON.stringify(w.users()) === want),
-      timeoutMs,
       `every watcher to see ${want}`,
-      () => watchers.map((w) => ({ [w.user]: w.users() })),
+      () => watchers.every((w) => JSON.stringify(w.users()) === want),
+      { timeoutMs, describe: () => watchers.map((w) => ({ [w.user]: w.users() })) },
     )
   }
 

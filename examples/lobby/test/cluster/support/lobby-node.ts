@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { waitFor } from './wait-for.js'
+import { waitFor } from '@plume/testkit'
 
 const MAIN = fileURLToPath(new URL('../../../src/main.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url))
@@ -63,10 +63,9 @@ export class LobbyNode {
     let exit: Exit | undefined
     void node.exited.then((e) => (exit = e))
     await waitFor(
-      () => exit !== undefined || READY.test(node.stdout),
-      20_000,
       `lobby node ${name} to listen`,
-      () => node.output(),
+      () => exit !== undefined || READY.test(node.stdout),
+      { timeoutMs: 20_000, describe: () => node.output() },
     )
     if (exit !== undefined) {
       throw new Error(`lobby node ${name} exited with ${JSON.stringify(exit)}: ${node.output()}`)

@@ -1,11 +1,11 @@
 // A lobby user as a real WebSocket client: joins room:lobby on a node (so it is tracked
 // there) and records the room's presence as that node reports it: the current state, every
 // presence_diff with its arrival time, and the close codes of its connection.
-import { Socket as PhoenixSocket } from 'phoenix'
+import { Socket as PhoenixSocket } from '@plume/testkit/phoenix'
 import { Socket as PlumeSocket } from '@plume/client'
 import { setTimeout as delay } from 'node:timers/promises'
 import { WebSocket } from 'ws'
-import { waitFor } from './wait-for.js'
+import { waitFor } from '@plume/testkit'
 
 type Metas = Record<string, { metas: Array<{ phx_ref: string }> }>
 
@@ -74,7 +74,9 @@ export class LobbyClient {
   // would otherwise keep the test process alive forever.
   static async #ready(client: LobbyClient): Promise<LobbyClient> {
     try {
-      await waitFor(() => client.has(client.user), 10_000, `${client.user} to see itself`)
+      await waitFor(`${client.user} to see itself`, () => client.has(client.user), {
+        timeoutMs: 10_000,
+      })
     } catch (error) {
       await client.close()
       throw error

@@ -1,6 +1,7 @@
-// Test doubles that turn callbacks into awaitable events: an Inbox for delivered
+// Test doubles that turn adapter callbacks into awaitable events: an Inbox for delivered
 // messages and a RecordingLogger for log lines. Every wait is bounded by a timeout.
 import type { Logger, RemoteMessage } from '@plume/pubsub'
+import { TestkitError } from '../errors.js'
 
 interface Waiter<T> {
   readonly match: (item: T) => boolean
@@ -8,10 +9,12 @@ interface Waiter<T> {
 }
 
 /** Collects items and resolves waiters when a matching one arrives (or already had). */
-class Recorder<T> {
+export class Recorder<T> {
+  /** Every item so far, in arrival order. */
   readonly items: T[] = []
   readonly #waiters = new Set<Waiter<T>>()
 
+  /** Records `item` and wakes the waiters it matches. */
   push(item: T): void {
     this.items.push(item)
     for (const waiter of this.#waiters) {
@@ -29,7 +32,7 @@ class Recorder<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter)
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))
+        reject(new TestkitError('TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what}`))
       }, timeoutMs)
       const waiter: Waiter<T> = {
         match,
@@ -88,5 +91,10 @@ export class RecordingLogger extends Recorder<LogEntry> implements Logger {
   /** Number of `level` lines containing `fragment` so far. */
   count(level: keyof Logger, fragment: string): number {
     return this.items.filter((e) => e.level === level && e.msg.includes(fragment)).length
+  }
+
+  /** The warn and error lines so far (a healthy run has none). */
+  problems(): LogEntry[] {
+    return this.items.filter((e) => e.level === 'warn' || e.level === 'error')
   }
 }

@@ -1,0 +1,9 @@
+// Entry point @plume/testkit/pubsub: recorders and shared scenarios for adapter tests.
+
+export { deliverEventually, isCode, msg, probe } from './messages.js'
+export { brokerOutage, closeWhileDown } from './outage.js'
+export type { OutageFixture, Restartable } from './outage.js'
+export { Inbox, Recorder, RecordingLogger } from './recorders.js'
+export type { LogEntry } from './recorders.js'
+export { adapterScenarios } from './scenarios.js'
+export type { AdapterFixture } from './scenarios.js'
