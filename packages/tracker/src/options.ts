@@ -4,6 +4,7 @@ import { consoleLogger } from '@plume/pubsub'
 import type { Logger, PubSub } from '@plume/pubsub'
 import { TrackerError } from './errors.js'
 import { systemScheduler, type Scheduler } from './scheduler.js'
+import type { DiffListener } from './diff.js'
 
 /** Options of {@link Tracker}. */
 export interface TrackerOptions {
@@ -31,6 +32,11 @@ export interface TrackerOptions {
   logger?: Logger
   /** Random source in [0, 1): first-tick jitter and id prefixes. @default Math.random */
   random?: () => number
+  /**
+   * Phoenix's `handle_diff` callback: registered before anything can happen, so it sees every
+   * diff. Same contract as {@link Tracker.onDiff} listeners. @default none
+   */
+  handleDiff?: DiffListener
 }
 
 /** Options after defaults and validation. */

@@ -50,6 +50,7 @@ export class Tracker {
         new Shard({ index, replica, options: this.#o, emit: (t, d) => this.#emit(t, d) }),
       )
     }
+    if (options.handleDiff) this.#listeners.add(options.handleDiff)
   }
 
   /** Starts the PubSub (idempotent) and the shards: subscriptions and heartbeat timers. */

@@ -181,6 +181,25 @@ describe('Tracker local operations', () => {
     assert.equal(n, 1)
   })
 
+  it('the handleDiff option receives every diff, like an onDiff listener', async () => {
+    const seen: string[] = []
+    const pubsub = new PubSub({ nodeName: 'solo', logger: silentLogger })
+    const tracker = new Tracker({
+      pubsub,
+      scheduler: new ManualScheduler(),
+      logger: silentLogger,
+      handleDiff: (topic, diff) =>
+        seen.push(`${topic}:+${diff.joins.length}-${diff.leaves.length}`),
+    })
+    await tracker.start()
+    tracker.track('o', 'room', 'k', {})
+    tracker.update('o', 'room', 'k', { v: 2 })
+    tracker.untrackAll('o')
+    assert.deepEqual(seen, ['room:+1-0', 'room:+1-1', 'room:+0-1'])
+    await tracker.stop()
+    await pubsub.close()
+  })
+
   it('stop leaves no timer behind and refuses writes', async () => {
     cluster = new Cluster()
     const a = await cluster.add('a')
