@@ -1,13 +1,17 @@
 // React binding: `usePresence(channel)` re-renders on every presence sync. It is a thin
 // wrapper over PresenceStore and useSyncExternalStore; React is an optional peer dependency.
-import { useEffect, useMemo, useSyncExternalStore } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useSyncExternalStore } from 'react'
 import type { Channel } from '../channel.js'
 import type { PresenceOptions } from '../presence.js'
 import { PresenceStore, type PresenceSnapshot } from '../presence-store.js'
 
+// Layout effects run at commit, before the browser yields to socket events; the server runs
+// no effects, and React 18 warns about useLayoutEffect there.
+const useCommitEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
+
 /**
- * The presences of `channel`, re-rendering on each sync. Call it before (or right after)
- * joining so the first `presence_state` is not missed.
+ * The presences of `channel`, re-rendering on each sync. Render it before (or right after)
+ * joining so the first `presence_state` is not missed: it listens from its commit on.
  * @example
  * const { list } = usePresence<{ online_at: string }>(channel)
  * return list.map((p) => <li key={p.key}>{p.key} ({p.metas.length})</li>)
@@ -17,12 +21,15 @@ export function usePresence<TMeta = Record<string, unknown>>(
   options?: PresenceOptions,
 ): PresenceSnapshot<TMeta> {
   const events = options?.events
-  const store = useMemo(
-    () => new PresenceStore<TMeta>(channel, events ? { events } : {}),
-    [channel, events?.state, events?.diff],
-  )
+  const store = useMemo(() => {
+    // Detached until committed: React may discard a render (StrictMode calls this twice,
+    // transitions restart), and a store attached here would then stay bound to the channel.
+    const created = new PresenceStore<TMeta>(channel, events ? { events } : {})
+    created.detach()
+    return created
+  }, [channel, events?.state, events?.diff])
   // Rebinding after a StrictMode cleanup keeps the state; no event is lost in between.
-  useEffect(() => store.attach(), [store])
+  useCommitEffect(() => store.attach(), [store])
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot)
 }
 
