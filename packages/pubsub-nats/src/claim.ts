@@ -2,6 +2,7 @@
 // `<prefix>.claim.<name>` with its instance id and phase. A starting adapter asks that
 // subject and listens `claimTimeoutMs`: a `live` answer means the name is taken; between
 // adapters starting at the same moment, the lowest instance id wins (both sides agree).
+import { setTimeout as delay } from 'node:timers/promises'
 import { createInbox } from 'nats'
 import type { Msg, NatsConnection, Subscription } from 'nats'
 
@@ -72,32 +73,45 @@ export class NameClaim {
     return undefined
   }
 
-  /** Publishes one claim request and collects the other instances' answers for `timeoutMs`. */
+  /**
+   * Publishes a claim request, again halfway through, and collects the other instances'
+   * answers for `timeoutMs` (one per instance; `live` wins over `starting`).
+   */
   async ask(timeoutMs: number): Promise<ClaimReply[]> {
     const inbox = createInbox()
-    const replies: ClaimReply[] = []
+    const replies = new Map<string, ClaimReply>()
     const sub = this.#nc.subscribe(inbox, {
       callback: (error, msg) => {
         const reply = error === null ? parseReply(msg.data) : undefined
-        if (reply !== undefined && reply.id !== this.#id) replies.push(reply)
+        if (reply === undefined || reply.id === this.#id) return
+        if (replies.get(reply.id)?.phase !== 'live') replies.set(reply.id, reply)
       },
     })
     try {
-      this.#nc.publish(this.#subject, encoder.encode(JSON.stringify({ id: this.#id })), {
-        reply: inbox,
-      })
-      await this.#nc.flush()
-      await new Promise((resolve) => setTimeout(resolve, timeoutMs))
+      // In a cluster, servers learn of subscriptions on other servers asynchronously. Two
+      // instances starting at once on different servers can each send their first request
+      // before the other's responder is known there, and both would win. The second request
+      // goes out after that propagation (well under claimTimeoutMs), so both sides see it.
+      await this.#request(inbox)
+      await delay(timeoutMs / 2)
+      await this.#request(inbox)
+      await delay(timeoutMs / 2)
     } finally {
       sub.unsubscribe()
     }
-    return replies
+    return [...replies.values()]
   }
 
   /** Stops answering (the name becomes free for others once the connection is gone too). */
   stop(): void {
     this.#responder?.unsubscribe()
     this.#responder = undefined
+  }
+
+  async #request(inbox: string): Promise<void> {
+    const body = encoder.encode(JSON.stringify({ id: this.#id }))
+    this.#nc.publish(this.#subject, body, { reply: inbox })
+    await this.#nc.flush()
   }
 
   #answer(msg: Msg): void {

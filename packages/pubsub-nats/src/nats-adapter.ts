@@ -75,7 +75,7 @@ export class NatsAdapter implements Adapter {
       if (conflict !== undefined) throw this.#duplicate(conflict)
       this.#deliver = deliver
       this.#subscribe(live.nc)
-      await live.nc.flush() // interest registered: messages sent after start() reach us
+      await live.nc.flush() // interest registered on our server; other cluster servers learn it a moment later (README: Clusters)
     } catch (error) {
       if (live !== undefined) await this.#shutdown(live)
       this.#deliver = undefined

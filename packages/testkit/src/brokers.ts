@@ -18,6 +18,8 @@ export interface BrokerOptions {
   readonly port?: number
   /** Redis only: sets `--requirepass` and puts the password into {@link Broker.url}. */
   readonly password?: string
+  /** Extra command-line arguments, e.g. nats-server's `--cluster` and `--routes`. */
+  readonly args?: readonly string[]
 }
 
 const READY_POLL_MS = 25
@@ -57,12 +59,14 @@ export class Broker {
   readonly kind: BrokerKind
   readonly port: number
   readonly #password: string | undefined
+  readonly #args: readonly string[]
   #child: ChildProcess | undefined
 
-  private constructor(kind: BrokerKind, port: number, password: string | undefined) {
+  private constructor(kind: BrokerKind, port: number, options: BrokerOptions) {
     this.kind = kind
     this.port = port
-    this.#password = password
+    this.#password = options.password
+    this.#args = options.args ?? []
   }
 
   /** Spawns a broker of `kind` and resolves once it accepts clients. */
@@ -70,7 +74,7 @@ export class Broker {
     if (kind !== 'redis' && options.password !== undefined) {
       throw new TestkitError('INVALID_STATE', `a password is supported for redis only`)
     }
-    const broker = new Broker(kind, options.port ?? (await freePort()), options.password)
+    const broker = new Broker(kind, options.port ?? (await freePort()), options)
     await broker.restart()
     return broker
   }
@@ -95,7 +99,8 @@ export class Broker {
   async restart(): Promise<void> {
     if (this.#child !== undefined)
       throw new TestkitError('INVALID_STATE', `${this.kind} already running`)
-    const [bin, args] = command(this.kind, this.port, this.#password)
+    const [bin, base] = command(this.kind, this.port, this.#password)
+    const args = [...base, ...this.#args]
     const env = { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/usr/local/sbin` }
     const child = spawn(bin, args, { stdio: 'ignore', env })
     let spawnError: Error | undefined
