@@ -35,7 +35,7 @@ export class Channel {
   readonly #ctx: ChannelContextImpl
   readonly #queue: TaskQueue
   readonly #exited: Promise<void>
-  readonly #resolveExited: () => void
+  #resolveExited: () => void = () => {}
   #state: ChannelState = 'joining'
   #pending: Message[] = []
   readonly #resources: ChannelResources
@@ -50,9 +50,7 @@ export class Channel {
     this.#ctx = new ChannelContextImpl(this, init.host, { ...init.assigns })
     this.#queue = new TaskQueue((error) => this.#crash(error))
     this.#resources = new ChannelResources(init.host.logger, init.topic)
-    let resolve = (): void => {}
-    this.#exited = new Promise<void>((r) => (resolve = r))
-    this.#resolveExited = resolve
+    this.#exited = new Promise<void>((r) => (this.#resolveExited = r))
   }
 
   /** Settles once the channel has fully ended (terminate done). */
@@ -210,9 +208,7 @@ export class Channel {
     }
     this.#state = 'joined'
     this.#subscribeFastlane()
-    const pending = this.#pending
-    this.#pending = []
-    for (const msg of pending) this.#host.write(msg)
+    for (const msg of this.#pending.splice(0)) this.#host.write(msg)
     return true
   }
 

@@ -218,8 +218,14 @@ export class Endpoint {
     return true
   }
 
-  /** Routes a long-poll request. */
+  /** Routes a long-poll request; a plain request to a WebSocket path is a bad upgrade (400). */
   #request(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (this.#websockets.has(url.pathname)) {
+      const text =
+        req.method === 'GET' ? 'expected a WebSocket upgrade' : 'WebSocket upgrades must use GET'
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(text)
+      return true
+    }
     const transport = this.#longpolls.get(url.pathname)
     if (transport === undefined) return false
     transport.handle(req, res, url).catch((error: unknown) => {

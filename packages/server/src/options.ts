@@ -2,7 +2,8 @@
 // path joining and validation happen here so the transports read plain numbers and paths.
 
 import { ServerError } from './errors.js'
-import type { SocketOptions } from './types.js'
+import { isSubprotocolName } from './transports/subprotocols.js'
+import type { SocketOptions, WebSocketOptions } from './types.js'
 
 export interface ResolvedSocketOptions {
   /** Mount path, e.g. '/socket'. */
@@ -13,6 +14,10 @@ export interface ResolvedSocketOptions {
   readonly longpollPath: string | undefined
   readonly timeout: number
   readonly maxFrameSize: number
+  /** permessage-deflate offered to clients. */
+  readonly compress: boolean
+  /** Allowed subprotocols in preference order; undefined = no check. */
+  readonly subprotocols: readonly string[] | undefined
   readonly windowMs: number
   readonly maxBodySize: number
   readonly maxChannels: number
@@ -45,6 +50,33 @@ function join(base: string, suffix: string): string {
   return base === '/' ? suffix : base + suffix
 }
 
+function subprotocols(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || !value.every(isSubprotocolName)) {
+    throw new ServerError(
+      'INVALID_CONFIG',
+      `websocket.subprotocols must be an array of subprotocol names (RFC 7230 tokens such as 'mqtt'), got ${JSON.stringify(value) ?? typeof value}`,
+    )
+  }
+  return Object.freeze([...value])
+}
+
+function websocketOptions(ws: WebSocketOptions | false) {
+  const o: WebSocketOptions = ws === false ? {} : ws
+  if (o.compress !== undefined && typeof o.compress !== 'boolean') {
+    throw new ServerError(
+      'INVALID_CONFIG',
+      `websocket.compress must be a boolean, got ${JSON.stringify(o.compress) ?? typeof o.compress}`,
+    )
+  }
+  return {
+    timeout: positive(o.timeout, 60_000, 'websocket.timeout'),
+    maxFrameSize: positive(o.maxFrameSize, MiB, 'websocket.maxFrameSize'),
+    compress: o.compress ?? false,
+    subprotocols: subprotocols(o.subprotocols),
+  }
+}
+
 export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSocketOptions {
   const base = normalizePath(path, 'socket path')
   const ws = o.websocket === undefined || o.websocket === true ? {} : o.websocket
@@ -63,12 +95,7 @@ export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSo
     path: base,
     websocketPath,
     longpollPath,
-    timeout: positive(ws === false ? undefined : ws.timeout, 60_000, 'websocket.timeout'),
-    maxFrameSize: positive(
-      ws === false ? undefined : ws.maxFrameSize,
-      MiB,
-      'websocket.maxFrameSize',
-    ),
+    ...websocketOptions(ws),
     windowMs: positive(lp === false ? undefined : lp.windowMs, 10_000, 'longpoll.windowMs'),
     maxBodySize: positive(lp === false ? undefined : lp.maxBodySize, MiB, 'longpoll.maxBodySize'),
     maxChannels: positive(o.maxChannels, 100, 'maxChannels'),

@@ -25,6 +25,14 @@ export interface Handshake {
   readonly headers: IncomingHttpHeaders
   readonly peer: { readonly address: string | undefined; readonly port: number | undefined }
   readonly authToken: string | undefined
+  /** A transport's own check, run after check_origin and before connect (spec §1.9 step 5). */
+  readonly afterOrigin?: () => Refusal | undefined
+}
+
+/** An HTTP refusal of a handshake. */
+export interface Refusal {
+  readonly status: number
+  readonly body: string
 }
 
 /** The outcome of a handshake. */
@@ -88,6 +96,8 @@ export class SocketHandler implements Router {
   async authorize(h: Handshake): Promise<Authorization> {
     const origin = header(h.headers, 'origin')
     if (!this.originAllowed(h.headers, h.url)) return REFUSED
+    const refusal = h.afterOrigin?.()
+    if (refusal !== undefined) return { ok: false, status: refusal.status, body: refusal.body }
     const params = Object.fromEntries(h.url.searchParams)
     const serializer = negotiateSerializer(params['vsn'], this.#serializers)
     if (serializer === undefined) {

@@ -151,6 +151,19 @@ export interface WebSocketOptions {
   maxFrameSize?: number
   /** Path suffix. @default '/websocket' */
   path?: string
+  /**
+   * Negotiate permessage-deflate with clients that offer it (messages of 1 KiB or more are
+   * compressed). Costs a zlib context per connection. @default false
+   */
+  compress?: boolean
+  /**
+   * Allowed `Sec-WebSocket-Protocol` names in preference order. When set, a client that sends
+   * the header must offer one of them (the first allowed match is answered) or it gets 403;
+   * a malformed header gets 403 too. The phoenix.js auth token entry is never matched: list
+   * `'phoenix'` to keep accepting phoenix.js's `authToken`. @default no check (`phoenix` is
+   * answered when offered)
+   */
+  subprotocols?: readonly string[]
 }
 
 /** Long-poll transport options. */

@@ -5,15 +5,14 @@
 import type { IncomingMessage } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { base64ToBytes, type Frame } from '@plume/protocol'
+import type { Frame } from '@plume/protocol'
 import type { Cancel, Scheduler } from '../time.js'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import type { Connection } from '../connection.js'
-import type { Authorization, SocketHandler } from '../socket-handler.js'
+import type { Authorization, Handshake, Refusal, SocketHandler } from '../socket-handler.js'
 import type { Logger, TransportName } from '../types.js'
 import { CloseCode, type SocketLike } from './socket-like.js'
-
-const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.'
+import { negotiateSubprotocol, type Negotiation } from './subprotocols.js'
 
 /** A successful handshake. */
 export type Accepted = Authorization & { ok: true }
@@ -37,6 +36,8 @@ export class WebSocketTransport {
   readonly #handler: SocketHandler
   readonly #deps: TransportDeps
   readonly #wss: WebSocketServer
+  /** The subprotocol decided for each request being upgraded. */
+  readonly #chosen = new WeakMap<IncomingMessage, string>()
 
   constructor(handler: SocketHandler, deps: TransportDeps) {
     this.#handler = handler
@@ -44,7 +45,9 @@ export class WebSocketTransport {
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: handler.options.maxFrameSize,
-      handleProtocols: (protocols) => (protocols.has('phoenix') ? 'phoenix' : false),
+      perMessageDeflate: handler.options.compress,
+      // ws asks only when the client offered subprotocols; the choice was made in upgrade().
+      handleProtocols: (_offered, req) => this.#chosen.get(req) ?? false,
     })
   }
 
@@ -53,24 +56,23 @@ export class WebSocketTransport {
     const onError = (error: Error): void =>
       this.#deps.logger.debug('plume: upgrade socket error', { error })
     socket.on('error', onError)
-    if (req.method !== 'GET') return reject(socket, 400)
+    if (req.method !== 'GET') return reject(socket, 400, 'WebSocket upgrades must use GET')
     if (!this.#deps.accepting()) return reject(socket, 503)
-    const authToken = extractAuthToken(req.headers['sec-websocket-protocol'])
-    if (authToken === null) {
-      this.#deps.logger.warn('plume: malformed auth token subprotocol; refused')
-      return reject(socket, 403)
-    }
-    const net = socket as Duplex & { remoteAddress?: string; remotePort?: number }
-    const peer = { address: net.remoteAddress, port: net.remotePort }
+    const negotiation = negotiateSubprotocol(
+      req.headers['sec-websocket-protocol'],
+      this.#handler.options.subprotocols,
+    )
     const auth = await this.#handler.authorize({
       transport: 'websocket',
       url,
       headers: req.headers,
-      peer,
-      authToken,
+      peer: peerOf(socket),
+      authToken: negotiation.ok ? negotiation.authToken : undefined,
+      afterOrigin: () => (negotiation.ok ? undefined : this.#refuse(negotiation)),
     })
     if (!auth.ok) return reject(socket, auth.status, auth.body)
-    if (socket.destroyed) return
+    if (socket.destroyed || !negotiation.ok) return
+    if (negotiation.protocol !== undefined) this.#chosen.set(req, negotiation.protocol)
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', onError)
       const options = {
@@ -80,6 +82,17 @@ export class WebSocketTransport {
       }
       this.#deps.open(new WsSocket(ws, options), this.#handler, auth, 'websocket')
     })
+  }
+
+  #refuse(negotiation: Negotiation & { ok: false }): Refusal {
+    this.#deps.logger.warn(`plume: ${negotiation.reason}; refused`, {
+      status: negotiation.status,
+    })
+    // A 400 is an invalid upgrade and says why (spec §1.9); a 403 says nothing, like the others.
+    return {
+      status: negotiation.status,
+      body: negotiation.status === 400 ? negotiation.reason : '',
+    }
   }
 
   /** Stops accepting and waits (at most `graceMs`) for open sockets to finish closing. */
@@ -98,21 +111,9 @@ export class WebSocketTransport {
   }
 }
 
-/** undefined: no token offered; null: a malformed one. */
-function extractAuthToken(header: string | undefined): string | undefined | null {
-  if (header === undefined) return undefined
-  const entry = header
-    .split(',')
-    .map((p) => p.trim())
-    .find((p) => p.startsWith(AUTH_TOKEN_PREFIX))
-  if (entry === undefined) return undefined
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(
-      base64ToBytes(entry.slice(AUTH_TOKEN_PREFIX.length)),
-    )
-  } catch {
-    return null
-  }
+function peerOf(socket: Duplex): Handshake['peer'] {
+  const net = socket as Duplex & { remoteAddress?: string; remotePort?: number }
+  return { address: net.remoteAddress, port: net.remotePort }
 }
 
 function reject(socket: Duplex, status: number, body = ''): void {
