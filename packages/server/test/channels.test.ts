@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Endpoint } from '@plume/server'
-import { RoomChannel, terminated } from './fixtures.js'
+import { startRoomEndpoint, terminated } from './fixtures.js'
 import { within } from '@plume/testkit'
 import { RawClient, startEndpoint, type captureLogger } from './helpers.js'
 
@@ -14,14 +14,7 @@ let logger: ReturnType<typeof captureLogger>
 const url = (): string => `${wsUrl}?vsn=2.0.0`
 
 before(async () => {
-  ;({ endpoint, wsUrl, logger } = await startEndpoint({
-    connect: (params) => ({ user: params['user'] ?? 'anon' }),
-    channels: [
-      ['room:*', RoomChannel],
-      ['exact:topic', { join: () => ({ type: 'ok', response: { exact: true } }) }],
-    ],
-    maxChannels: 3,
-  }))
+  ;({ endpoint, wsUrl, logger } = await startRoomEndpoint())
 })
 after(() => endpoint.close())
 

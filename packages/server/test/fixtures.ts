@@ -10,6 +10,7 @@ import {
   type ChannelHandler,
   type TerminateReason,
 } from '@plume/server'
+import { startEndpoint } from './helpers.js'
 
 export const terminated: Array<{ topic: string; reason: TerminateReason }> = []
 
@@ -76,4 +77,16 @@ export const RoomChannel: ChannelHandler<{ user?: string }> = {
   terminate(reason, ch) {
     terminated.push({ topic: ch.topic, reason })
   },
+}
+
+/** The raw-frame suites' endpoint: `room:*` and `exact:topic`, at most 3 channels a connection. */
+export function startRoomEndpoint() {
+  return startEndpoint({
+    connect: (params) => ({ user: params['user'] ?? 'anon' }),
+    channels: [
+      ['room:*', RoomChannel],
+      ['exact:topic', { join: () => ({ type: 'ok', response: { exact: true } }) }],
+    ],
+    maxChannels: 3,
+  })
 }
