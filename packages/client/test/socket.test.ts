@@ -1,40 +1,12 @@
-// Socket behaviour (spec §5.1, §5.2, §7.2) on a fake transport and virtual time.
+// Socket behaviour (spec §5.1, §5.2, §7.2) on a fake transport and virtual time: options,
+// connect/disconnect, the send buffer and heartbeats.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
-import { LongPoll, Socket, type PageLike, type SocketOptions } from '@plume/client'
+import { LongPoll, Socket } from '@plume/client'
 import { FakeTransport } from './support/fake-transport.js'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { connected, fx, make, resetSocketFixture } from './support/socket-fixture.js'
 
-let clock: ManualScheduler
-beforeEach(() => {
-  FakeTransport.reset()
-  clock = new ManualScheduler()
-})
-const make = (opts: SocketOptions = {}) =>
-  new Socket('ws://example.com/socket', {
-    transport: FakeTransport,
-    scheduler: clock,
-    page: null,
-    ...opts,
-  })
-const connected = (opts: SocketOptions = {}) => {
-  const socket = make(opts)
-  socket.connect()
-  FakeTransport.last.open()
-  return { socket, t: FakeTransport.last }
-}
-
-class FakePage implements PageLike {
-  hidden = false
-  handlers = new Map<string, () => void>()
-  on(event: string, fn: () => void) {
-    this.handlers.set(event, fn)
-    return () => this.handlers.delete(event)
-  }
-  fire(event: string) {
-    this.handlers.get(event)?.()
-  }
-}
+beforeEach(resetSocketFixture)
 
 describe('Socket options', () => {
   it('has the phoenix.js defaults', () => {
@@ -121,7 +93,7 @@ describe('Socket connect / disconnect', () => {
     ])
     FakeTransport.last.open()
     FakeTransport.last.serverClose(1006)
-    clock.advance(10)
+    fx.clock.advance(10)
     assert.equal(FakeTransport.instances.length, 2)
     assert.deepEqual(FakeTransport.last.protocols, [
       'phoenix',
@@ -139,7 +111,7 @@ describe('Socket connect / disconnect', () => {
     assert.equal(called, true)
     assert.deepEqual(closes, [1000])
     assert.equal(socket.connection, null)
-    clock.advance(60_000)
+    fx.clock.advance(60_000)
     assert.equal(FakeTransport.instances.length, 1)
     assert.doesNotThrow(() => socket.disconnect())
   })
@@ -225,7 +197,7 @@ describe('Socket send buffer, push and messages', () => {
       true,
     )
     const [, ref] = t.lastOf('heartbeat')
-    clock.advance(42)
+    fx.clock.advance(42)
     t.receive(null, ref, 'phoenix', 'phx_reply', { status: 'ok', response: {} })
     assert.equal(rtt, 42)
     socket.disconnect()
@@ -240,21 +212,21 @@ describe('Socket heartbeat', () => {
   it('sends a heartbeat each interval, scheduling the next from the reply', () => {
     const { t } = connected()
     assert.equal(t.messages.length, 0)
-    clock.advance(30_000)
+    fx.clock.advance(30_000)
     const hb = t.lastOf('heartbeat')
     assert.deepEqual(hb, [null, hb[1], 'phoenix', 'heartbeat', {}])
-    clock.advance(10_000)
+    fx.clock.advance(10_000)
     t.receive(null, hb[1], 'phoenix', 'phx_reply', { status: 'ok', response: {} })
-    clock.advance(29_999)
+    fx.clock.advance(29_999)
     assert.equal(t.messages.length, 1)
-    clock.advance(1)
+    fx.clock.advance(1)
     assert.equal(t.messages.length, 2)
   })
 
   it('no heartbeat while connecting', () => {
     const socket = make()
     socket.connect()
-    clock.advance(100_000)
+    fx.clock.advance(100_000)
     assert.deepEqual(FakeTransport.last.sent, [])
   })
 
@@ -265,221 +237,18 @@ describe('Socket heartbeat', () => {
     t.reply('phx_join')
     const reasons: unknown[] = []
     channel.onError((r) => reasons.push(r))
-    clock.advance(60_000)
+    fx.clock.advance(60_000)
     assert.deepEqual(reasons, ['heartbeat_timeout'])
     assert.deepEqual(t.closedWith, { code: 1000, reason: 'heartbeat timeout' })
     assert.equal(FakeTransport.instances.length, 1)
-    clock.advance(10)
+    fx.clock.advance(10)
     assert.equal(FakeTransport.instances.length, 2)
   })
 
   it('sends no heartbeat after an explicit disconnect', () => {
     const { socket, t } = connected()
     socket.disconnect()
-    clock.advance(100_000)
+    fx.clock.advance(100_000)
     assert.deepEqual(t.sent, [])
-  })
-})
-
-describe('Socket reconnect and channel errors', () => {
-  it('an abnormal close reconnects with backoff; a 1000 close does not', () => {
-    const { t } = connected()
-    t.serverClose(1006)
-    clock.advance(9)
-    assert.equal(FakeTransport.instances.length, 1)
-    clock.advance(1)
-    assert.equal(FakeTransport.instances.length, 2)
-    FakeTransport.last.serverClose(1006)
-    clock.advance(49)
-    assert.equal(FakeTransport.instances.length, 2)
-    clock.advance(1)
-    assert.equal(FakeTransport.instances.length, 3)
-    FakeTransport.last.open()
-    FakeTransport.last.serverClose(1000)
-    clock.advance(10_000)
-    assert.equal(FakeTransport.instances.length, 3)
-  })
-
-  it('reconnects when connecting fails after an earlier clean disconnect', () => {
-    const { socket } = connected()
-    socket.disconnect()
-    socket.connect()
-    FakeTransport.last.serverClose(1006)
-    clock.advance(10)
-    assert.equal(FakeTransport.instances.length, 3)
-  })
-
-  it('close errors joining and joined channels but not leaving ones', () => {
-    const { socket, t } = connected()
-    const joined = socket.channel('a')
-    joined.join()
-    t.reply('phx_join')
-    const joining = socket.channel('b')
-    joining.join()
-    const leaving = socket.channel('c')
-    leaving.join()
-    leaving.state = 'leaving'
-    const errors: string[] = []
-    for (const c of [joined, joining, leaving]) c.onError(() => errors.push(c.topic))
-    t.serverClose(1006)
-    assert.deepEqual(errors, ['a', 'b'])
-    assert.equal(joined.state, 'errored')
-  })
-
-  it('a transport error fires error callbacks and errors channels', () => {
-    const { socket, t } = connected()
-    const ch = socket.channel('a')
-    ch.join()
-    const seen: unknown[] = []
-    socket.onError((e, transport, established) => seen.push([e, transport, established]))
-    const reasons: unknown[] = []
-    ch.onError((r) => reasons.push(r))
-    t.fail('boom')
-    assert.deepEqual(seen, [['boom', FakeTransport, 1]])
-    assert.deepEqual(reasons, ['connection_error'])
-  })
-
-  it('open rejoins errored channels at once', () => {
-    const { socket, t } = connected()
-    const ch = socket.channel('a')
-    ch.join()
-    t.reply('phx_join')
-    t.serverClose(1006)
-    clock.advance(10)
-    const t2 = FakeTransport.last
-    t2.open()
-    assert.equal(ch.state, 'joining')
-    assert.equal(t2.lastOf('phx_join')[2], 'a')
-  })
-
-  it('stale transport events are ignored after a reconnect', () => {
-    const { socket, t } = connected()
-    t.serverClose(1006)
-    clock.advance(10)
-    const ch = socket.channel('a')
-    const got: unknown[] = []
-    ch.on('x', (p) => got.push(p))
-    t.receive(null, null, 'a', 'x', { old: true })
-    FakeTransport.last.receive(null, null, 'a', 'x', { fresh: true })
-    assert.deepEqual(got, [{ fresh: true }])
-  })
-})
-
-describe('Socket page visibility', () => {
-  it('never connects a socket that was never connected', () => {
-    const page = new FakePage()
-    make({ page })
-    page.fire('visibilitychange')
-    assert.equal(FakeTransport.instances.length, 0)
-  })
-
-  it('reconnects at once when visible after an unclean close, not after a clean one', () => {
-    const page = new FakePage()
-    const socket = make({ page, reconnectAfterMs: () => 60_000 })
-    socket.connect()
-    FakeTransport.last.open()
-    FakeTransport.last.serverClose(1006)
-    page.hidden = true
-    page.fire('visibilitychange')
-    assert.equal(FakeTransport.instances.length, 1)
-    page.hidden = false
-    page.fire('visibilitychange')
-    assert.equal(FakeTransport.instances.length, 2)
-    FakeTransport.last.open()
-    socket.disconnect()
-    page.fire('visibilitychange')
-    assert.equal(FakeTransport.instances.length, 2)
-  })
-
-  it('does not reconnect while hidden, and pagehide/pageshow disconnect and reconnect', () => {
-    const page = new FakePage()
-    const socket = make({ page })
-    socket.connect()
-    FakeTransport.last.open()
-    page.hidden = true
-    FakeTransport.last.serverClose(1006)
-    clock.advance(100)
-    assert.equal(FakeTransport.instances.length, 1)
-    page.hidden = false
-    page.fire('visibilitychange')
-    FakeTransport.last.open()
-    page.fire('pagehide')
-    assert.equal(socket.isConnected(), false)
-    page.fire('pageshow')
-    assert.equal(FakeTransport.instances.length, 3)
-  })
-})
-
-describe('Socket long-poll fallback', () => {
-  it('falls back when the primary errors before opening and remembers it', () => {
-    const store = new Map<string, string>()
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    }
-    const socket = make({ longPollFallbackMs: 2500, sessionStorage: storage })
-    const ch = socket.channel('a')
-    ch.join()
-    const errors: unknown[] = []
-    ch.onError((r) => errors.push(r))
-    socket.connect()
-    FakeTransport.last.fail('refused')
-    assert.ok(socket.conn instanceof LongPoll)
-    assert.equal(socket.conn.pollEndpoint, 'http://example.com/socket/longpoll?vsn=2.0.0')
-    assert.deepEqual(errors, [], 'a replaced primary errors no channel')
-    const lp = socket.conn as unknown as { readyState: number; onopen: (e: unknown) => void }
-    lp.readyState = 1
-    lp.onopen({})
-    assert.equal(store.get('phx:fallback:LongPoll'), 'true')
-    socket.disconnect()
-  })
-
-  it('falls back when the primary never answers within the deadline', () => {
-    const socket = make({ longPollFallbackMs: 2500, sessionStorage: null })
-    socket.connect()
-    FakeTransport.last.open()
-    clock.advance(2499)
-    assert.equal(socket.conn instanceof FakeTransport, true)
-    clock.advance(1)
-    assert.ok(socket.conn instanceof LongPoll)
-    socket.disconnect()
-  })
-
-  it('stays on WebSocket once a ping answers', () => {
-    const socket = make({ longPollFallbackMs: 2500, sessionStorage: null })
-    socket.connect()
-    const t = FakeTransport.last
-    t.open()
-    const [, ref] = t.lastOf('heartbeat')
-    t.receive(null, ref, 'phoenix', 'phx_reply', { status: 'ok', response: {} })
-    clock.advance(10_000)
-    assert.equal(socket.conn, t)
-    assert.equal(socket.primaryPassedHealthCheck, true)
-    socket.disconnect()
-  })
-})
-
-describe('Socket with several endpoints', () => {
-  it('moves to the next endpoint on each reconnect, so clients of a drained node go elsewhere', () => {
-    const socket = new Socket(['ws://a.test/socket', 'ws://b.test/socket'], {
-      transport: FakeTransport,
-      scheduler: clock,
-      page: null,
-    })
-    socket.connect()
-    assert.match(FakeTransport.last.url, /^ws:\/\/a\.test\/socket\/websocket\?/)
-    FakeTransport.last.open()
-    FakeTransport.last.serverClose(1012)
-    clock.advance(socket.reconnectAfterMs(1))
-    assert.match(FakeTransport.last.url, /^ws:\/\/b\.test\/socket\/websocket\?/)
-    FakeTransport.last.open()
-    FakeTransport.last.serverClose(1012)
-    clock.advance(socket.reconnectAfterMs(1))
-    assert.match(FakeTransport.last.url, /^ws:\/\/a\.test\//, 'wraps around')
-    socket.disconnect()
-  })
-
-  it('refuses an empty list', () => {
-    assert.throws(() => new Socket([], { page: null }), /at least one endpoint/)
   })
 })
