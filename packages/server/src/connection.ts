@@ -186,15 +186,8 @@ export class Connection implements ChannelHost {
     const joinRef = msg.joinRef ?? msg.ref ?? ''
     const refuse = (jr: string | null, reason: string): void =>
       this.write(replyMessage(jr, msg.ref, topic, 'error', { reason }))
-    if (!isPayload(msg.payload) || msg.payload instanceof Uint8Array) {
-      this.logger.warn('plume: join params are not an object', { topic })
-      return refuse(joinRef, 'join params must be an object')
-    }
-    const handler = this.#init.router.route(topic)
-    if (handler === undefined) {
-      this.logger.warn('plume: join to an unmatched topic', { topic })
-      return refuse(null, 'unmatched topic')
-    }
+    const handler = this.#admit(msg, joinRef, refuse)
+    if (handler === undefined) return
     const replaced = await this.#replaceExisting(topic)
     if (this.#closed) return
     if (this.#channels.size >= this.#init.router.maxChannels) {
@@ -213,6 +206,34 @@ export class Connection implements ChannelHost {
     if (replaced !== undefined) {
       this.write({ joinRef: replaced, ref: replaced, topic, event: Events.close, payload: {} })
     }
+  }
+
+  /** Checks the params and routes the topic; undefined once a refusal has been written. */
+  #admit(
+    msg: Message,
+    joinRef: string,
+    refuse: (jr: string | null, reason: string) => void,
+  ): ChannelHandler | undefined {
+    const { topic } = msg
+    if (!isPayload(msg.payload) || msg.payload instanceof Uint8Array) {
+      this.logger.warn('plume: join params are not an object', { topic })
+      refuse(joinRef, 'join params must be an object')
+      return undefined
+    }
+    let handler: ChannelHandler | undefined
+    try {
+      handler = this.#init.router.route(topic)
+    } catch (error) {
+      // A channel class whose constructor throws: the join crashed, the connection lives on.
+      this.logger.error('plume: join crashed', { topic, error })
+      refuse(joinRef, 'join crashed')
+      return undefined
+    }
+    if (handler === undefined) {
+      this.logger.warn('plume: join to an unmatched topic', { topic })
+      refuse(null, 'unmatched topic')
+    }
+    return handler
   }
 
   /** Duplicate join: stop the live instance first; returns its join_ref for the late phx_close. */

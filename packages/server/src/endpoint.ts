@@ -138,11 +138,18 @@ export class Endpoint {
     this.#server = server
     this.attach(server)
     await this.start()
+    // close() may have run meanwhile: never listen (or hang) on a closed endpoint.
+    const closedError = (): ServerError =>
+      new ServerError('CLOSED', 'the endpoint was closed while listen() was starting')
+    if (this.#state === 'closed') throw closedError()
     const host = options.host ?? '127.0.0.1'
     await new Promise<void>((resolve, reject) => {
+      const onClose = (): void => reject(closedError())
       server.once('error', reject)
+      server.once('close', onClose)
       server.listen(options.port ?? 0, host, () => {
         server.off('error', reject)
+        server.off('close', onClose)
         resolve()
       })
     })
@@ -241,6 +248,11 @@ export class Endpoint {
     auth: Accepted,
     transport: TransportName,
   ): Connection | undefined {
+    if (this.#state !== 'open') {
+      // The transports re-check before opening; this keeps drain and close exhaustive anyway.
+      socket.close(CloseCode.serviceRestart, 'draining')
+      return undefined
+    }
     try {
       const connection = this.#newConnection(socket, handler, auth, transport)
       this.#connections.add(connection)

@@ -15,11 +15,16 @@ export interface Mounts {
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
 
-export function requestUrl(req: IncomingMessage): URL {
+/** The request's URL; undefined when even its target alone cannot be parsed (e.g. `//`). */
+export function requestUrl(req: IncomingMessage): URL | undefined {
   try {
     return new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
   } catch {
-    return new URL(req.url ?? '/', 'http://localhost')
+    try {
+      return new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      return undefined
+    }
   }
 }
 
@@ -27,8 +32,9 @@ export function requestUrl(req: IncomingMessage): URL {
 export function attachToServer(server: Server, mounts: Mounts, logger: Logger): () => void {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     let handled = false
+    const url = requestUrl(req)
     try {
-      handled = mounts.upgrade(req, socket, head, requestUrl(req))
+      handled = url !== undefined && mounts.upgrade(req, socket, head, url)
     } catch (error) {
       logger.error('plume: upgrade handling failed', { error })
       socket.destroy()
@@ -42,7 +48,9 @@ export function attachToServer(server: Server, mounts: Mounts, logger: Logger): 
   const userListeners = server.listeners('request') as RequestListener[]
   server.removeAllListeners('request')
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (mounts.request(req, res, requestUrl(req))) return
+    // Never throw from here: an exception in a 'request' listener kills the process.
+    const url = requestUrl(req)
+    if (url !== undefined && mounts.request(req, res, url)) return
     for (const listener of userListeners) listener.call(server, req, res)
     if (userListeners.length === 0 && server.listenerCount('request') === 1) {
       res.writeHead(404, { 'content-type': 'text/plain' })

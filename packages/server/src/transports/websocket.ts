@@ -71,6 +71,8 @@ export class WebSocketTransport {
       afterOrigin: () => (negotiation.ok ? undefined : this.#refuse(negotiation)),
     })
     if (!auth.ok) return reject(socket, auth.status, auth.body)
+    // connect may have run across a drain or close: refuse rather than open a connection late.
+    if (!this.#deps.accepting()) return reject(socket, 503)
     if (socket.destroyed || !negotiation.ok) return
     if (negotiation.protocol !== undefined) this.#chosen.set(req, negotiation.protocol)
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
