@@ -179,8 +179,18 @@ export class Endpoint {
    * refused from now on (WebSocket 503, long-poll status 500).
    */
   async drain(options: DrainOptions = {}): Promise<void> {
-    const batchSize = Math.max(1, options.batchSize ?? 10_000)
+    const batchSize = options.batchSize ?? 10_000
     const batchInterval = options.batchInterval ?? 2000
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new ServerError(
+        'INVALID_CONFIG',
+        `drain batchSize must be an integer >= 1, got ${batchSize}`,
+      )
+    if (!Number.isFinite(batchInterval) || batchInterval < 0)
+      throw new ServerError(
+        'INVALID_CONFIG',
+        `drain batchInterval must be >= 0, got ${batchInterval}`,
+      )
     if (this.#state === 'open') this.#state = 'draining'
     const connections = [...this.#connections]
     for (let i = 0; i < connections.length; i += batchSize) {

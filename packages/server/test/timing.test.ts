@@ -58,6 +58,20 @@ describe('drain', () => {
     assert.deepEqual(reasons, ['draining', 'draining', 'draining'])
     await endpoint.close()
   })
+
+  it('refuses nonsense batch options with INVALID_CONFIG instead of draining nothing', async () => {
+    const { endpoint } = await startEndpoint({ channels: [] })
+    for (const bad of [
+      { batchSize: 0 },
+      { batchSize: 1.5 },
+      { batchSize: NaN },
+      { batchInterval: -1 },
+    ]) {
+      await assert.rejects(endpoint.drain(bad), { name: 'ServerError', code: 'INVALID_CONFIG' })
+    }
+    assert.equal(endpoint.connectionCount, 0)
+    await endpoint.close()
+  })
 })
 
 describe('duplicate join', () => {
