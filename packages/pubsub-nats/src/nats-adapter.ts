@@ -228,10 +228,10 @@ export class NatsAdapter implements Adapter {
   async #shutdown(live: Live): Promise<void> {
     if (this.#live === live) this.#live = undefined
     live.claim.stop()
-    if (!live.nc.isClosed()) {
-      if (live.status.down) await live.nc.close()
-      else await live.nc.drain().catch(() => live.nc.close())
-    }
+    if (!live.nc.isClosed() && !live.status.down) await live.nc.drain().catch(() => undefined)
+    // drain() resolves without closing when a reconnect cuts its flush short (a silently
+    // dead connection), and the client would then reconnect forever: close in every case.
+    if (!live.nc.isClosed()) await live.nc.close()
     await live.status.stop()
   }
 }

@@ -20,7 +20,10 @@ export function createConnection(opts: ResolvedRedisOptions, role: ConnectionRol
     // A publish while disconnected fails fast and is dropped (at-most-once, like Phoenix)
     // rather than queued without bound; the subscriber only ever re-sends SUBSCRIBE.
     enableOfflineQueue: role === 'subscriber',
-    maxRetriesPerRequest: role === 'subscriber' ? null : 1,
+    // 0: a publish in flight when the connection drops is rejected (then dropped), never
+    // re-sent after the reconnect: Redis may already have run it, and a resend would
+    // deliver it twice.
+    maxRetriesPerRequest: role === 'subscriber' ? null : 0,
   }
   const redis = new Redis(opts.url, { ...opts.redisOptions, ...own })
   watchConnection(redis, role, opts.url, opts.logger)

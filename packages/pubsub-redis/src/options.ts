@@ -52,6 +52,8 @@ export interface ResolvedRedisOptions {
   readonly claimRefreshMs: number
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 function invalid(message: string): PubSubError {
   return new PubSubError('INVALID_ARGUMENT', `RedisAdapter: ${message}`)
 }
@@ -70,6 +72,10 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptio
   const prefix = options.prefix ?? 'plume'
   if (prefix.length === 0) throw invalid('prefix must not be empty')
   const claimTtlMs = positive(options.claimTtlMs ?? 10_000, 'claimTtlMs')
+  // Redis' PX takes whole milliseconds, and Node timers cap at 2^31-1 ms (longer fires at once).
+  if (!Number.isInteger(claimTtlMs) || claimTtlMs > MAX_TIMER_MS) {
+    throw invalid(`claimTtlMs must be a whole number of milliseconds up to ${MAX_TIMER_MS}`)
+  }
   const claimRefreshMs = positive(
     options.claimRefreshMs ?? Math.floor(claimTtlMs / 3),
     'claimRefreshMs',

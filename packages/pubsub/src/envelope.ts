@@ -47,6 +47,10 @@ export function encodeEnvelope(env: Envelope): string {
     // e.g. RangeError from a message nested too deeply for the stack, or a throwing toJSON
     throw new PubSubError('BAD_MESSAGE', 'message cannot be encoded', { cause })
   }
+  // A top-level toJSON() may yield undefined: the "message" field would vanish from the JSON.
+  if (message === undefined) {
+    throw new PubSubError('BAD_MESSAGE', 'message.toJSON() returned undefined; send null instead')
+  }
   return JSON.stringify({
     v: env.v,
     mode: env.mode,
