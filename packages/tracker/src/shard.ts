@@ -51,8 +51,20 @@ export class Shard {
   #table: ReplicaTable = new Map()
   readonly #gens: DeltaGenerations
   #pending: ClockEntry[] = []
-  /** Incarnations replaced by a restart or gracefully permdowned: late messages are stale. */
+  /** Incarnations that announced a graceful permdown: their late messages are stale. */
   readonly #retired = new Map<ReplicaRef, number>()
+  /**
+   * Incarnations replaced by another one of the same node (a restart). Vsns are not
+   * ordered, so the replacement is a guess: a late heartbeat of an older incarnation that
+   * we never knew also "replaces" the live one. Hence they are stale only while the
+   * incarnation that replaced them is up; a live one is back within downPeriod.
+   */
+  readonly #replaced = new Map<ReplicaRef, number>()
+  /**
+   * Incarnations permdowned for silence. They may come back (a netsplit longer than
+   * permdownPeriod), but not while another incarnation of the node is up.
+   */
+  readonly #silenced = new Map<ReplicaRef, number>()
   #silent: number
   #sampleCount: number
   #requestSeq = 0
@@ -153,9 +165,20 @@ export class Shard {
     const now = this.#o.scheduler.now()
     const { table, transitions } = detectDown(this.#table, now, this.#o)
     this.#table = table
+    for (const t of transitions) if (t.kind === 'permdown') this.#silenced.set(t.ref, now)
     this.#apply(transitions)
-    for (const [ref, at] of this.#retired)
-      if (now - at > this.#o.permdownPeriod) this.#retired.delete(ref)
+    for (const stale of [this.#retired, this.#replaced, this.#silenced])
+      for (const [ref, at] of stale) if (now - at > this.#o.permdownPeriod) stale.delete(ref)
+  }
+
+  /** A late message of a gracefully permdowned, replaced or forgotten incarnation. */
+  #isStale(ref: ReplicaRef): boolean {
+    if (this.#retired.has(ref)) return true
+    const replaced = this.#replaced.has(ref)
+    if (!replaced && !this.#silenced.has(ref)) return false
+    const current = this.#table.get(replicaName(ref))
+    if (current === undefined) return replaced
+    return current.ref !== ref && current.status === 'up'
   }
 
   #apply(transitions: readonly Transition[]): void {
@@ -189,8 +212,8 @@ export class Shard {
       return
     }
     // Never replicate with ourselves (a late message from our previous incarnation included),
-    // nor with an incarnation that has been replaced or gracefully permdowned.
-    if (replicaName(msg.from) === this.#o.pubsub.nodeName || this.#retired.has(msg.from)) return
+    // nor with an incarnation that has been replaced, gracefully permdowned or superseded.
+    if (replicaName(msg.from) === this.#o.pubsub.nodeName || this.#isStale(msg.from)) return
     this.#dispatch(msg)
   }
 
@@ -218,7 +241,7 @@ export class Shard {
     const update = heartbeat(this.#table, m.from, this.#o.scheduler.now())
     this.#table = update.table
     for (const t of update.transitions)
-      if (t.kind === 'permdown') this.#retired.set(t.ref, this.#o.scheduler.now())
+      if (t.kind === 'permdown') this.#replaced.set(t.ref, this.#o.scheduler.now())
     this.#apply(update.transitions)
     if (m.delta) {
       const changes = this.state.merge(m.delta)
@@ -248,7 +271,8 @@ export class Shard {
   #onPermdown(m: Extract<ReplicationMessage, { t: 'perm' }>): void {
     const update = permdown(this.#table, m.from)
     this.#table = update.table
-    if (update.transitions.length > 0) this.#retired.set(m.from, this.#o.scheduler.now())
+    // Even when unknown here: the goodbye may overtake the incarnation's first heartbeat.
+    this.#retired.set(m.from, this.#o.scheduler.now())
     this.#apply(update.transitions)
   }
 

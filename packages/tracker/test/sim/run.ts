@@ -129,7 +129,11 @@ export async function runSchedule(seed: number, steps = 120): Promise<ScheduleRe
     // Quiescence: reliable, healed network; long enough for every permdown and transfer round.
     world.net.heal()
     world.net.reliable()
-    settleFor(world, (options.permdownPeriod ?? 0) + (options.downPeriod ?? 0) + 30 * PERIOD)
+    // Dead replicas are down (hidden) after downPeriod, and live ones have synced a few
+    // sample rounds later: visible state must already match, long before any permdown.
+    settleFor(world, (options.downPeriod ?? 0) + 15 * PERIOD)
+    world.check(true)
+    settleFor(world, (options.permdownPeriod ?? 0) + 15 * PERIOD)
     world.check()
     const before = world.net.sentOf('treq')
     settleFor(world, 10 * PERIOD)
