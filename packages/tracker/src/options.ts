@@ -55,6 +55,9 @@ export interface ResolvedOptions {
   readonly random: () => number
 }
 
+/** The longest delay `setTimeout` honours (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 function invalid(message: string): TrackerError {
   return new TrackerError('INVALID_OPTIONS', message)
 }
@@ -87,6 +90,9 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
   if (typeof name !== 'string' || name.length === 0)
     throw invalid('name must be a non-empty string')
   const broadcastPeriod = positive('broadcastPeriod', o.broadcastPeriod ?? 1500)
+  // It arms a timer, and Node fires longer timers after 1 ms: a busy tick loop.
+  if (broadcastPeriod > MAX_TIMER_MS)
+    throw invalid(`broadcastPeriod must be <= ${MAX_TIMER_MS} ms, got ${broadcastPeriod}`)
   const maxSilentPeriods = int('maxSilentPeriods', o.maxSilentPeriods ?? 10, 0)
   const downPeriod = positive('downPeriod', o.downPeriod ?? broadcastPeriod * maxSilentPeriods * 2)
   const permdownPeriod = positive('permdownPeriod', o.permdownPeriod ?? 1_200_000)

@@ -22,6 +22,10 @@ describe('Tracker options', () => {
     ['poolSize 0', { poolSize: 0 }],
     ['fractional poolSize', { poolSize: 1.5 }],
     ['negative broadcastPeriod', { broadcastPeriod: -1 }],
+    [
+      'broadcastPeriod beyond the longest timer',
+      { broadcastPeriod: 2 ** 31, downPeriod: 2 ** 33, permdownPeriod: 2 ** 34 },
+    ],
     ['empty maxDeltaSizes', { maxDeltaSizes: [] }],
     ['zero cap', { maxDeltaSizes: [0] }],
     ['empty name', { name: '' }],
