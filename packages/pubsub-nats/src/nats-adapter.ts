@@ -103,7 +103,10 @@ export class NatsAdapter implements Adapter {
     })
   }
 
-  /** Flushes what was sent, stops answering for the name and closes. Idempotent. */
+  /**
+   * Flushes what was sent, stops answering for the name and closes. Idempotent. Resolves
+   * within `closeTimeoutMs` even when the server stopped answering: the flush is then cut short.
+   */
   async close(): Promise<void> {
     const live = this.#live
     this.#state = 'closed'
@@ -228,10 +231,26 @@ export class NatsAdapter implements Adapter {
   async #shutdown(live: Live): Promise<void> {
     if (this.#live === live) this.#live = undefined
     live.claim.stop()
-    if (!live.nc.isClosed() && !live.status.down) await live.nc.drain().catch(() => undefined)
+    if (!live.nc.isClosed() && !live.status.down) await this.#drain(live.nc)
     // drain() resolves without closing when a reconnect cuts its flush short (a silently
     // dead connection), and the client would then reconnect forever: close in every case.
+    // A close that follows an unfinished drain skips the flush, so it cannot hang either.
     if (!live.nc.isClosed()) await live.nc.close()
     await live.status.stop()
+  }
+
+  // On a silently dead connection drain() waits for a PONG until stale detection (minutes
+  // by default): give up after closeTimeoutMs and let the caller close at once.
+  async #drain(nc: NatsConnection): Promise<void> {
+    const { closeTimeoutMs, logger } = this.#opts
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), closeTimeoutMs)
+    })
+    const outcome = await Promise.race([nc.drain().catch(() => undefined), late])
+    clearTimeout(timer)
+    if (outcome === 'late') {
+      logger.warn('nats close timed out draining, closing at once', { closeTimeoutMs })
+    }
   }
 }

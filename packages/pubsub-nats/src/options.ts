@@ -26,6 +26,13 @@ export interface NatsAdapterOptions {
    * Must exceed the round trip through the NATS cluster. @default 250
    */
   claimTimeoutMs?: number
+  /**
+   * Longest time `close()` spends draining (flushing what was sent, then closing politely),
+   * in ms; then the connection is closed at once and `close()` resolves with a warning. A
+   * silently dead connection would otherwise drain until stale detection (minutes).
+   * @default 2000
+   */
+  closeTimeoutMs?: number
 }
 
 /** {@link NatsAdapterOptions} with every default filled in. */
@@ -36,6 +43,7 @@ export interface ResolvedNatsOptions {
   readonly logger: Logger
   readonly connectOptions: Omit<ConnectionOptions, 'servers'>
   readonly claimTimeoutMs: number
+  readonly closeTimeoutMs: number
 }
 
 /** The subjects one adapter uses. */
@@ -54,6 +62,16 @@ function invalid(message: string): PubSubError {
   return new PubSubError('INVALID_ARGUMENT', `NatsAdapter: ${message}`)
 }
 
+// Node timers fire at once beyond 2^31-1 ms, which would end a wait immediately.
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function timeoutMs(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw invalid(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}`)
+  }
+  return value
+}
+
 /** Fills defaults and validates; throws PubSubError `INVALID_ARGUMENT` on bad input. */
 export function resolveOptions(options: NatsAdapterOptions): ResolvedNatsOptions {
   const nodeName: unknown = options.nodeName
@@ -68,10 +86,8 @@ export function resolveOptions(options: NatsAdapterOptions): ResolvedNatsOptions
   if (!PREFIX.test(prefix)) {
     throw invalid(`prefix "${prefix}" must be dot-separated tokens of letters, digits, "_" or "-"`)
   }
-  const claimTimeoutMs = options.claimTimeoutMs ?? 250
-  if (!Number.isFinite(claimTimeoutMs) || claimTimeoutMs <= 0) {
-    throw invalid('claimTimeoutMs must be a positive number')
-  }
+  const claimTimeoutMs = timeoutMs(options.claimTimeoutMs ?? 250, 'claimTimeoutMs')
+  const closeTimeoutMs = timeoutMs(options.closeTimeoutMs ?? 2000, 'closeTimeoutMs')
   return {
     servers,
     nodeName,
@@ -79,6 +95,7 @@ export function resolveOptions(options: NatsAdapterOptions): ResolvedNatsOptions
     logger: options.logger ?? consoleLogger,
     connectOptions: options.connectOptions ?? {},
     claimTimeoutMs,
+    closeTimeoutMs,
   }
 }
 

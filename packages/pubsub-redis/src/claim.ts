@@ -3,6 +3,7 @@
 // the key held by another id and refuses to start; a killed instance frees it by expiry.
 import type { Redis } from 'ioredis'
 import type { Logger } from '@plume/pubsub'
+import { dropIfSilent } from './connection.js'
 
 // Renew only our own claim; re-create it if it vanished (e.g. the broker restarted
 // without persistence). Returns 1 renewed, 2 re-created, 0 held by someone else.
@@ -68,6 +69,7 @@ export class NodeClaim {
       if (result === 0) this.#reportLost()
       else this.#lostReported = false
     } catch (error) {
+      dropIfSilent(this.#redis, error)
       this.#logger.debug('redis node claim renewal failed', { key: this.key, error: String(error) })
     }
   }

@@ -37,6 +37,17 @@ export interface RedisAdapterOptions {
   claimTtlMs?: number
   /** How often the claim is renewed, in ms; must be below `claimTtlMs`. @default claimTtlMs / 3 */
   claimRefreshMs?: number
+  /**
+   * Longest wait for the reply to a publish or claim command, in whole ms. A connection that
+   * stays silent this long is treated as dead: the command fails (a publish is dropped) and
+   * the publisher reconnects. @default 5000
+   */
+  commandTimeoutMs?: number
+  /**
+   * Longest time `close()` spends releasing the claim and quitting politely, in whole ms;
+   * then both connections are dropped and `close()` resolves with a warning. @default 2000
+   */
+  closeTimeoutMs?: number
 }
 
 /** {@link RedisAdapterOptions} with every default filled in. */
@@ -50,6 +61,8 @@ export interface ResolvedRedisOptions {
   readonly maxDelayMs: number
   readonly claimTtlMs: number
   readonly claimRefreshMs: number
+  readonly commandTimeoutMs: number
+  readonly closeTimeoutMs: number
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -63,7 +76,15 @@ function positive(value: number, name: string): number {
   return value
 }
 
-/** Fills defaults and checks cross-field constraints; throws `INVALID_OPTIONS` on bad input. */
+// Redis' PX takes whole milliseconds, and Node timers cap at 2^31-1 ms (longer fires at once).
+function wholeMs(value: number, name: string): number {
+  if (!Number.isInteger(positive(value, name)) || value > MAX_TIMER_MS) {
+    throw invalid(`${name} must be a whole number of milliseconds up to ${MAX_TIMER_MS}`)
+  }
+  return value
+}
+
+/** Fills defaults and checks cross-field constraints; throws `INVALID_ARGUMENT` on bad input. */
 export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptions {
   const nodeName: unknown = options.nodeName
   if (typeof nodeName !== 'string' || nodeName.length === 0) {
@@ -71,11 +92,7 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptio
   }
   const prefix = options.prefix ?? 'plume'
   if (prefix.length === 0) throw invalid('prefix must not be empty')
-  const claimTtlMs = positive(options.claimTtlMs ?? 10_000, 'claimTtlMs')
-  // Redis' PX takes whole milliseconds, and Node timers cap at 2^31-1 ms (longer fires at once).
-  if (!Number.isInteger(claimTtlMs) || claimTtlMs > MAX_TIMER_MS) {
-    throw invalid(`claimTtlMs must be a whole number of milliseconds up to ${MAX_TIMER_MS}`)
-  }
+  const claimTtlMs = wholeMs(options.claimTtlMs ?? 10_000, 'claimTtlMs')
   const claimRefreshMs = positive(
     options.claimRefreshMs ?? Math.floor(claimTtlMs / 3),
     'claimRefreshMs',
@@ -93,6 +110,8 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptio
     maxDelayMs: Math.max(maxDelayMs, initialDelayMs),
     claimTtlMs,
     claimRefreshMs,
+    commandTimeoutMs: wholeMs(options.commandTimeoutMs ?? 5000, 'commandTimeoutMs'),
+    closeTimeoutMs: wholeMs(options.closeTimeoutMs ?? 2000, 'closeTimeoutMs'),
   }
 }
 

@@ -6,7 +6,14 @@ import type { Redis } from 'ioredis'
 import { PubSubError, decodeEnvelope, encodeEnvelope } from '@plume/pubsub'
 import type { Adapter, Envelope, RemoteMessage } from '@plume/pubsub'
 import { NodeClaim } from './claim.js'
-import { connect, createConnection, isDisconnectedError, shutdown } from './connection.js'
+import {
+  connect,
+  createConnection,
+  dropIfSilent,
+  forceClose,
+  isDisconnectedError,
+  shutdown,
+} from './connection.js'
 import { resolveOptions } from './options.js'
 import type { RedisAdapterOptions, ResolvedRedisOptions } from './options.js'
 
@@ -85,25 +92,48 @@ export class RedisAdapter implements Adapter {
     await this.#publish('only', node, msg)
   }
 
-  /** Releases the node name and closes both connections. Idempotent. */
+  /**
+   * Releases the node name and closes both connections. Idempotent. Resolves within
+   * `closeTimeoutMs` even when Redis stopped answering: the connections are then dropped.
+   */
   async close(): Promise<void> {
     const live = this.#live
     this.#state = 'closed'
     this.#live = undefined
     this.#deliver = undefined
     if (live === undefined) return
-    try {
-      await live.claim.release()
-    } catch (error) {
-      // The key then expires on its own after claimTtlMs.
-      this.#opts.logger.warn('redis node claim not released', { error: String(error) })
-    }
-    await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
+    const { closeTimeoutMs, logger } = this.#opts
+    const expired = { value: false }
+    const polite = this.#closePolitely(live, expired)
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), closeTimeoutMs)
+    })
+    const outcome = await Promise.race([polite, deadline])
+    clearTimeout(timer)
+    if (outcome !== 'late') return
+    expired.value = true
+    logger.warn('redis close timed out, dropping the connections', { closeTimeoutMs })
+    // If the claim was not released yet, it expires on its own after claimTtlMs.
+    forceClose(live.pub)
+    forceClose(live.sub)
   }
 
   /** Same as {@link RedisAdapter.close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
+  }
+
+  async #closePolitely(live: Live, expired: { readonly value: boolean }): Promise<void> {
+    try {
+      await live.claim.release()
+    } catch (error) {
+      // The key then expires on its own after claimTtlMs.
+      if (!expired.value) {
+        this.#opts.logger.warn('redis node claim not released', { error: String(error) })
+      }
+    }
+    await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
   }
 
   #open(): Live {
@@ -152,8 +182,13 @@ export class RedisAdapter implements Adapter {
       await live.pub.publish(this.channel, text)
     } catch (error) {
       if (!isDisconnectedError(error)) throw error
-      // Disconnected: the outage is already logged once; Phoenix also drops and returns ok.
-      this.#opts.logger.debug('redis publish dropped while disconnected', { topic: msg.topic })
+      dropIfSilent(live.pub, error)
+      // Disconnected or silent: the outage is logged once, by the connection watcher (a
+      // silent connection is dropped just above); Phoenix also drops and returns ok.
+      this.#opts.logger.debug('redis publish dropped while disconnected', {
+        topic: msg.topic,
+        error: String(error),
+      })
     }
   }
 

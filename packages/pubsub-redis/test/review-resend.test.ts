@@ -3,74 +3,43 @@
 // by default), or every subscriber receives the message twice (at-most-once broken).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { createConnection, createServer } from 'node:net'
-import type { AddressInfo, Server, Socket } from 'node:net'
-import { once } from 'node:events'
 import { silentLogger } from '@plume/pubsub'
 import { RedisAdapter } from '@plume/pubsub-redis'
-import { startBroker, type Broker } from '@plume/testkit'
+import { startBroker, TcpProxy, type Broker, type ProxyLink } from '@plume/testkit'
 import { deliverEventually, Inbox, probe } from '@plume/testkit/pubsub'
 
-/** TCP proxy to Redis that, once armed, swallows the replies to the next PUBLISH. */
-class ReplySwallower {
-  armed = false
-  held: Socket | undefined
-  readonly #server: Server
-  readonly #sockets = new Set<Socket>()
+/** What the proxy does to the next PUBLISH once armed: forward it, swallow its replies. */
+interface Swallow {
+  armed: boolean
+  held: ProxyLink | undefined
+}
 
-  constructor(upstreamPort: number) {
-    this.#server = createServer((client) => {
-      const upstream = createConnection({ host: '127.0.0.1', port: upstreamPort })
-      let swallow = false
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s)
-        s.on('error', () => undefined)
-        s.on('close', () => {
-          this.#sockets.delete(s)
-          client.destroy()
-          upstream.destroy()
-        })
-      }
-      client.on('data', (chunk: Buffer) => {
-        if (this.armed && /publish/i.test(chunk.toString('latin1'))) {
-          this.armed = false
-          swallow = true
-          this.held = client
-        }
-        upstream.write(chunk)
-      })
-      upstream.on('data', (chunk: Buffer) => {
-        if (!swallow) client.write(chunk)
-      })
-    })
-  }
-
-  async listen(): Promise<string> {
-    this.#server.listen(0, '127.0.0.1')
-    await once(this.#server, 'listening')
-    return `redis://127.0.0.1:${(this.#server.address() as AddressInfo).port}`
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy()
-    this.#server.close()
-    await once(this.#server, 'close')
-  }
+function replySwallower(upstreamPort: number, swallow: Swallow): Promise<TcpProxy> {
+  return TcpProxy.start(upstreamPort, {
+    onChunk: (link, direction, chunk) => {
+      if (direction !== 'up' || !swallow.armed) return
+      if (!/publish/i.test(chunk.toString('latin1'))) return
+      swallow.armed = false
+      swallow.held = link
+      link.mute('down')
+    },
+  })
 }
 
 void describe('RedisAdapter publish during a connection drop (review)', () => {
   let server: Broker
-  let proxy: ReplySwallower
+  let proxy: TcpProxy
+  const swallow: Swallow = { armed: false, held: undefined }
   let sender: RedisAdapter
   let receiver: RedisAdapter
   const inbox = new Inbox()
 
   before(async () => {
     server = await startBroker('redis')
-    proxy = new ReplySwallower(server.port)
+    proxy = await replySwallower(server.port, swallow)
     const options = { prefix: 'resend', logger: silentLogger }
     const reconnect = { initialDelayMs: 10, maxDelayMs: 50 }
-    sender = new RedisAdapter({ ...options, url: await proxy.listen(), nodeName: 'a', reconnect })
+    sender = new RedisAdapter({ ...options, url: proxy.url('redis'), nodeName: 'a', reconnect })
     receiver = new RedisAdapter({ ...options, url: server.url, nodeName: 'b' })
     await sender.start(new Inbox().deliver)
     await receiver.start(inbox.deliver)
@@ -82,11 +51,11 @@ void describe('RedisAdapter publish during a connection drop (review)', () => {
   })
 
   void it('does not deliver twice a message whose reply was lost', async () => {
-    proxy.armed = true
+    swallow.armed = true
     const sent = sender.broadcast(probe(1000))
     await inbox.topic('probe-1000') // Redis executed it; the reply never reaches the client
-    assert.ok(proxy.held !== undefined)
-    proxy.held.destroy()
+    assert.ok(swallow.held !== undefined)
+    swallow.held.destroy()
     await sent // resolves: a lost connection is not the caller's error
     // Probes go out on the same publisher connection after the reconnect, so once one
     // arrives, a re-sent copy of probe 1000 would have arrived before it.

@@ -1,4 +1,4 @@
-// Loopback port helpers: tests bind only to 127.0.0.1 and never to fixed ports.
+// Loopback port and socket helpers: tests bind only to 127.0.0.1 and never to fixed ports.
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { TestkitError } from './errors.js'
@@ -18,4 +18,12 @@ export async function freePort(): Promise<number> {
     throw new TestkitError('INVALID_STATE', 'no port from the OS')
   }
   return address.port
+}
+
+/**
+ * TCP sockets this process holds open (servers excluded). Compare before and after a client
+ * closes, minus the sockets a `TcpProxy` still holds, to prove the client let go.
+ */
+export function openTcpSockets(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
 }
