@@ -14,6 +14,7 @@ const boundary = (patterns, message) => [
 export default tseslint.config(
   {
     ignores: [
+      '.tmp/**',
       '**/dist/**',
       '**/node_modules/**',
       '**/*.js',
