@@ -11,7 +11,7 @@ import vm from 'node:vm'
 import { after, before, describe, it } from 'node:test'
 import * as esm from '@plume/client'
 import { FakeTransport } from './support/fake-transport.js'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 type Plume = Pick<typeof esm, 'Socket' | 'Channel' | 'Presence' | 'LongPoll' | 'Push'>

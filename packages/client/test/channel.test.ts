@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { Socket, type Channel } from '@plume/client'
 import { FakeTransport } from './support/fake-transport.js'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 let clock: ManualScheduler
 let socket: Socket

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { setImmediate as flush } from 'node:timers/promises'
 import { LongPoll, Socket, type LongPollRequest, type LongPollResponse } from '@plume/client'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 interface Call {
   method: string
@@ -43,7 +43,7 @@ async function respond(call: Call | undefined, r: LongPollResponse | null) {
 }
 async function opened(protocols?: string[] | null) {
   const made = make(protocols)
-  clock.tick()
+  clock.advance(0)
   await respond(gets()[0], { status: 410, token: 'T1', messages: [] })
   return made
 }
@@ -63,7 +63,7 @@ describe('LongPoll constructor', () => {
     assert.equal(lp.pollEndpoint, 'http://example.com/socket/longpoll?vsn=2.0.0')
     assert.equal(lp.readyState, 0)
     assert.equal(calls.length, 0)
-    clock.tick()
+    clock.advance(0)
     assert.equal(gets().length, 1)
   })
 })
@@ -83,7 +83,7 @@ describe('LongPoll polling', () => {
       'older Phoenix servers read only ?token=',
     )
     const auth = make(['phoenix', `base64url.bearer.phx.${btoa('tok')}`])
-    clock.tick()
+    clock.advance(0)
     assert.equal(gets().at(-1)?.headers['X-Phoenix-AuthToken'], 'tok')
     auth.lp.close()
     lp.close()
@@ -94,7 +94,7 @@ describe('LongPoll polling', () => {
     await respond(gets()[1], { status: 200, token: 'T1', messages: ['a', 'b'] })
     assert.equal(gets().length, 3)
     assert.deepEqual(events, ['open'])
-    clock.tick()
+    clock.advance(0)
     assert.deepEqual(events, ['open', ['message', 'a'], ['message', 'b']])
     await respond(gets()[2], { status: 204, token: 'T1', messages: [] })
     assert.equal(gets().length, 4)
@@ -113,7 +113,7 @@ describe('LongPoll polling', () => {
 
   it('403 errors and closes with 1008; no response errors and retries with 1011', async () => {
     const a = make()
-    clock.tick()
+    clock.advance(0)
     await respond(gets()[0], { status: 403 })
     assert.deepEqual(a.events, [
       ['error', 403],
@@ -147,7 +147,7 @@ describe('LongPoll sending', () => {
     const { lp } = await opened()
     lp.send('["1","1","t","e",{}]')
     lp.send('["1","2","t","e",{}]')
-    clock.tick()
+    clock.advance(0)
     assert.equal(posts().length, 1)
     assert.equal(posts()[0]?.body, '["1","1","t","e",{}]\n["1","2","t","e",{}]')
     assert.equal(posts()[0]?.headers['Content-Type'], 'application/x-ndjson')
@@ -158,10 +158,10 @@ describe('LongPoll sending', () => {
   it('buffers sends during an in-flight POST and flushes them next', async () => {
     const { lp } = await opened()
     lp.send('a')
-    clock.tick()
+    clock.advance(0)
     lp.send('b')
     lp.send('c')
-    clock.tick()
+    clock.advance(0)
     assert.equal(posts().length, 1)
     await respond(posts()[0], { status: 200 })
     assert.equal(posts()[1]?.body, 'b\nc')
@@ -171,7 +171,7 @@ describe('LongPoll sending', () => {
   it('150 rapid sends become ordered POSTs of 100 and 50 lines', async () => {
     const { lp } = await opened()
     for (let i = 0; i < 150; i++) lp.send(String(i))
-    clock.tick()
+    clock.advance(0)
     assert.equal(posts()[0]?.body?.split('\n').length, 100)
     await respond(posts()[0], { status: 200 })
     assert.deepEqual(
@@ -184,7 +184,7 @@ describe('LongPoll sending', () => {
   it('base64-encodes binary frames', async () => {
     const { lp } = await opened()
     lp.send(new Uint8Array([0, 1, 2, 255]))
-    clock.tick()
+    clock.advance(0)
     assert.equal(posts()[0]?.body, btoa(String.fromCharCode(0, 1, 2, 255)))
     lp.close()
   })
@@ -193,7 +193,7 @@ describe('LongPoll sending', () => {
     const { lp, events } = await opened()
     lp.timeout = 100
     lp.send('a')
-    clock.tick()
+    clock.advance(0)
     lp.send('queued')
     clock.advance(100)
     assert.deepEqual(events.slice(1, 3), [
@@ -202,7 +202,7 @@ describe('LongPoll sending', () => {
     ])
     assert.equal(lp.readyState, 0)
     lp.send('fresh')
-    clock.tick()
+    clock.advance(0)
     assert.equal(posts().at(-1)?.body, 'fresh')
     lp.close()
   })
@@ -210,7 +210,7 @@ describe('LongPoll sending', () => {
   it('a non-200 POST answer errors and retries with 1011', async () => {
     const { lp, events } = await opened()
     lp.send('a')
-    clock.tick()
+    clock.advance(0)
     await respond(posts()[0], { status: 410 })
     assert.deepEqual(events.slice(1), [
       ['error', 410],
@@ -256,12 +256,12 @@ describe('LongPoll through the Socket', () => {
       encode: (_m, cb) => cb(String(++custom)),
     })
     socket.connect()
-    clock.tick()
+    clock.advance(0)
     await respond(gets()[0], { status: 410, token: 'T' })
     assert.equal(socket.isConnected(), true)
     const ch = socket.channel('room:1')
     ch.join()
-    clock.tick()
+    clock.advance(0)
     assert.match(posts()[0]?.body ?? '', /^\["\d+","\d+","room:1","phx_join",\{\}\]$/)
     assert.equal(custom, 0)
     clock.advance(90_000)

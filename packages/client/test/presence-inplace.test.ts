@@ -11,7 +11,7 @@ import {
 } from '@plume/testkit/phoenix'
 import { Presence, Socket, type PresenceDiff, type PresenceState } from '@plume/client'
 import { FakeTransport } from './support/fake-transport.js'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 type Meta = { id?: number; phx_ref: string }
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v))

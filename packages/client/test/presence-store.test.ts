@@ -4,7 +4,7 @@ import { beforeEach, describe, it } from 'node:test'
 import { PresenceStore, Socket } from '@plume/client'
 import { usePresence } from '@plume/client/react'
 import { FakeTransport } from './support/fake-transport.js'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 let socket: Socket
 beforeEach(() => {

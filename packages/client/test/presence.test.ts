@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { Presence, Socket, type PresenceState } from '@plume/client'
 import { FakeTransport } from './support/fake-transport.js'
-import { ManualScheduler } from './support/manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 type Meta = { id?: number; phx_ref: string; phx_ref_prev?: string }
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v))

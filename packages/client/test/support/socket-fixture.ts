@@ -3,7 +3,7 @@
 import type { PageLike, SocketOptions } from '@plume/client'
 import { Socket } from '@plume/client'
 import { FakeTransport } from './fake-transport.js'
-import { ManualScheduler } from './manual-scheduler.js'
+import { ManualScheduler } from '@plume/tracker'
 
 /** Virtual time of the current test; replaced before each test by {@link resetSocketFixture}. */
 export const fx = { clock: new ManualScheduler() }

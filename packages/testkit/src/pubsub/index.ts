@@ -7,3 +7,10 @@ export { Inbox, Recorder, RecordingLogger } from './recorders.js'
 export type { LogEntry } from './recorders.js'
 export { adapterScenarios } from './scenarios.js'
 export type { AdapterFixture } from './scenarios.js'
+export {
+  settlesAtBound,
+  SILENT_EARLY_MS,
+  SILENT_SLACK_MS,
+  silentConnectionHarness,
+} from './silent.js'
+export type { SilentCut, SilentHarness, SilentHarnessOptions } from './silent.js'
