@@ -5,6 +5,7 @@
 import { absorb, addDeltaDot, addDot, compactReplica } from './causal.js'
 import { emptyDelta, type MutableDelta } from './delta.js'
 import { CrdtError } from './errors.js'
+import { checkArgs, checkMeta } from './validate.js'
 import { extractFor, planMerge, type LocalView } from './merge.js'
 import { tagKey } from './replica-ref.js'
 import { ElementStore } from './store.js'
@@ -22,22 +23,6 @@ import type {
   ReplicaStatus,
   StateExtract,
 } from './types.js'
-
-function checkArgs(owner: string, topic: string, key: string): void {
-  for (const [name, v] of [
-    ['owner', owner],
-    ['topic', topic],
-    ['key', key],
-  ] as const) {
-    if (typeof v !== 'string') throw new CrdtError('INVALID_ARGUMENT', `${name} must be a string`)
-  }
-}
-
-function checkMeta(meta: Meta): void {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw new CrdtError('INVALID_ARGUMENT', 'meta must be a plain object')
-  }
-}
 
 /**
  * The Tracker CRDT state of one shard: causal context, clouds, indexed elements, replica

@@ -17,6 +17,7 @@ import { Channel } from './channel.js'
 import type { ChannelHost, ExitSignal } from './channel-host.js'
 import type { Endpoint } from './endpoint.js'
 import { classifyBadFrame } from './frame-errors.js'
+import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
 import type { Assigns, ChannelHandler, Logger, TerminateReason, TransportName } from './types.js'
 import { isPayload } from './validate.js'
@@ -150,18 +151,11 @@ export class Connection implements ChannelHost {
   #wire(): void {
     this.#socket.onMessage((frame) => this.handleFrame(frame))
     this.#socket.onClose(() => this.#teardown('closed'))
-    const id = this.socketId
-    if (id === null) return
-    this.#socketIdSub = this.pubsub.subscribe(
-      id,
-      (m) => {
-        if ((m as { event?: unknown } | null)?.event === 'disconnect') {
-          this.logger.info('plume: socket disconnected by broadcast', { socketId: id })
-          this.close(CloseCode.goingAway, 'disconnected', 'disconnected')
-        }
-      },
-      { owner: `connection:${this.id}` },
-    )
+    if (this.socketId === null) return
+    this.#socketIdSub = onDisconnectBroadcast(this.pubsub, this.socketId, this.id, () => {
+      this.logger.info('plume: socket disconnected by broadcast', { socketId: this.socketId })
+      this.close(CloseCode.goingAway, 'disconnected', 'disconnected')
+    })
   }
 
   async #process(frame: Frame): Promise<void> {
