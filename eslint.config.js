@@ -19,6 +19,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/*.js',
       '**/*.mjs',
+      '**/*.d.mts',
       'examples/lobby/public/**',
     ],
   },

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync, existsSync } from 'node:fs'
 import { join, relative, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureBinaries } from './test-binaries.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const defaults = ['packages', 'examples']
@@ -24,6 +25,14 @@ function collect(dir, out) {
     else if (/\.test\.ts$/.test(name)) out.push(full)
   }
   return out
+}
+
+let skipped
+try {
+  skipped = ensureBinaries()
+} catch (err) {
+  console.error(`test: ${err.message}`)
+  process.exit(1)
 }
 
 const files = (dirs.length ? dirs : defaults).flatMap((d) => collect(resolve(root, d), []))
@@ -45,4 +54,7 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: 'inherit' },
 )
+if (skipped.size > 0) {
+  console.log(`test: skipped on purpose (PLUME_TEST_SKIP): ${[...skipped].join(', ')} suites`)
+}
 process.exit(result.status ?? 1)
