@@ -4,7 +4,7 @@
 // gets phx_error and the connection and its other channels carry on (spec §2.3).
 
 import { Events, replyMessage, type Message } from '@plume/protocol'
-import { ChannelContextImpl } from './channel-context.js'
+import { ChannelContextImpl, type ContextChannel } from './channel-context.js'
 import { ChannelResources } from './channel-resources.js'
 import type { ChannelHost, ExitSignal } from './channel-host.js'
 import { ServerError } from './errors.js'
@@ -26,7 +26,7 @@ export interface ChannelInit {
   readonly ownerId: string
 }
 
-export class Channel {
+export class Channel implements ContextChannel {
   readonly topic: string
   readonly joinRef: string
   readonly ownerId: string

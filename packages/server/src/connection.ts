@@ -14,12 +14,18 @@ import {
 import type { PubSub, Subscription } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
-import type { ChannelHost, ExitSignal } from './channel-host.js'
-import type { Endpoint } from './endpoint.js'
+import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
 import { classifyBadFrame } from './frame-errors.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
-import type { Assigns, ChannelHandler, Logger, TerminateReason, TransportName } from './types.js'
+import type {
+  Assigns,
+  ChannelEndpoint,
+  ChannelHandler,
+  Logger,
+  TerminateReason,
+  TransportName,
+} from './types.js'
 import { isPayload } from './validate.js'
 
 /** Upstream waits this long for a replaced channel's terminate before killing it. */
@@ -38,7 +44,7 @@ export interface ConnectionInit {
   readonly assigns: Assigns
   readonly socketId: string | null
   readonly router: Router
-  readonly endpoint: Endpoint
+  readonly endpoint: ChannelEndpoint
   readonly pubsub: PubSub
   readonly scheduler: Scheduler
   readonly logger: Logger
@@ -52,7 +58,7 @@ export class Connection implements ChannelHost {
   readonly transport: TransportName
   readonly serializer: ServerSerializer
   readonly socketId: string | null
-  readonly endpoint: Endpoint
+  readonly endpoint: ChannelEndpoint
   readonly pubsub: PubSub
   readonly logger: Logger
   readonly #init: ConnectionInit
@@ -132,7 +138,7 @@ export class Connection implements ChannelHost {
     this.#socket.send(frame)
   }
 
-  channelExited(channel: Channel, signal: ExitSignal): void {
+  channelExited(channel: ExitedChannel, signal: ExitSignal): void {
     if (this.#channels.get(channel.topic) === channel) this.#channels.delete(channel.topic)
     if (signal === 'none') return
     const event = signal === 'close' ? Events.close : Events.error
