@@ -66,11 +66,10 @@ export class LongPollTransport {
       windowMs: this.#handler.options.windowMs,
       scheduler: this.#deps.scheduler,
       respond,
-      // Runs from a timer, long after `connection` below is assigned.
-      onExpire: () => connection?.close(CloseCode.goingAway, 'inactive', 'inactive'),
     })
     const connection = this.#deps.open(session, this.#handler, auth, 'longpoll')
     if (connection === undefined) return respond(res, { status: 500 })
+    session.start(() => connection.close(CloseCode.goingAway, 'inactive', 'inactive'))
     session.onClose(() => this.#sessions.delete(token))
     this.#sessions.set(token, { session, connection })
     respond(res, { status: 410, token, messages: [] })
