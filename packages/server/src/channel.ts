@@ -1,7 +1,7 @@
 // One channel instance: an actor with a private mailbox (TaskQueue). Join, client messages,
 // intercepted broadcasts, info messages and terminate all run as queued tasks, so callbacks
 // of one channel never interleave. A throwing callback crashes this channel only: the client
-// gets phx_error and the connection and its other channels carry on (spec §2.3).
+// gets phx_error and the connection and its other channels carry on.
 
 import { Events, replyMessage, type Message } from '@plume/protocol'
 import { ChannelContextImpl, type ContextChannel } from './channel-context.js'

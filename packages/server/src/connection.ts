@@ -1,7 +1,8 @@
-// The transport-agnostic core of one client connection (spec §2.1): decodes frames, answers
+// The transport-agnostic core of one client connection: decodes frames, answers
 // heartbeats, routes joins to new channels and other events to the live channel of their
 // topic (dropping stale join_refs), and writes replies, pushes and phx_close/phx_error.
 // Frames are handled one at a time; a join blocks the next frame until its reply is out.
+// The wire format and these rules are described in docs/protocol.md.
 
 import {
   Events,

@@ -1,4 +1,4 @@
-// Topic routing (spec §2.2): exact topics or a prefix ending in one trailing `*`, matched
+// Topic routing: exact topics or a prefix ending in one trailing `*`, matched
 // in declaration order. Patterns are validated when the socket is defined.
 
 import { ServerError } from './errors.js'

@@ -1,6 +1,6 @@
 // One mounted socket (endpoint.socket(path, options)): resolved options, routing, and the
 // connect handshake shared by both transports: check_origin, vsn negotiation, the user's
-// connect and id callbacks (spec §1.2, §1.9, §2.1). Transports turn the outcome into HTTP.
+// connect and id callbacks. Transports turn the outcome into HTTP.
 
 import type { IncomingHttpHeaders } from 'node:http'
 import { defaultSerializers, negotiateSerializer, type ServerSerializer } from '@plume/protocol'
@@ -25,7 +25,7 @@ export interface Handshake {
   readonly headers: IncomingHttpHeaders
   readonly peer: { readonly address: string | undefined; readonly port: number | undefined }
   readonly authToken: string | undefined
-  /** A transport's own check, run after check_origin and before connect (spec §1.9 step 5). */
+  /** A transport's own check, run after check_origin and before connect. */
   readonly afterOrigin?: () => Refusal | undefined
 }
 

@@ -1,4 +1,4 @@
-// Channel joins over raw V2 frames (spec §1.8, §2.3): exact wire shapes of join replies,
+// Channel joins over raw V2 frames: exact wire shapes of join replies,
 // errors and crashes, unmatched topics, the channel limit, pushes during join, duplicate
 // joins and a leave followed at once by a re-join; then the edges: a channel class whose
 // constructor throws answers "join crashed" (the connection keeps working), and a join still

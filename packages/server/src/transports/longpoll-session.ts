@@ -1,4 +1,4 @@
-// One long-poll session (spec §1.10): a SocketLike whose outgoing frames are buffered until
+// One long-poll session: a SocketLike whose outgoing frames are buffered until
 // a GET collects them. A parked GET is answered as soon as data arrives, with 204 when the
 // window passes, and the session expires when no GET arrives for 1.5 windows.
 

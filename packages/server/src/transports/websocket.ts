@@ -1,4 +1,4 @@
-// WebSocket transport (spec §1.9) on the `ws` library: runs the handshake pipeline on an
+// WebSocket transport on the `ws` library: runs the handshake pipeline on an
 // HTTP upgrade, answers refusals with a plain HTTP status, and adapts each accepted `ws`
 // socket to SocketLike (ws-socket.ts, which also keeps the server-side idle timeout).
 
@@ -93,7 +93,7 @@ export class WebSocketTransport {
     this.#deps.logger.warn(`plume: ${negotiation.reason}; refused`, {
       status: negotiation.status,
     })
-    // A 400 is an invalid upgrade and says why (spec §1.9); a 403 says nothing, like the others.
+    // A 400 is an invalid upgrade and says why; a 403 says nothing, like the others.
     return {
       status: negotiation.status,
       body: negotiation.status === 400 ? negotiation.reason : '',
