@@ -33,8 +33,17 @@ function recoverRefs(frame: Frame): { ref: string; topic: string } | undefined {
   return typeof ref === 'string' && typeof topic === 'string' ? { ref, topic } : undefined
 }
 
+/** The reason to show the client; a custom serializer may throw anything, even unprintable. */
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error)
+  } catch {
+    return 'the frame could not be decoded'
+  }
+}
+
 export function classifyBadFrame(frame: Frame, error: unknown): BadFrameAction {
-  const detail = error instanceof Error ? error.message : String(error)
+  const detail = describeError(error)
   if (error instanceof ProtocolError && error.code === 'BINARY_UNSUPPORTED') {
     return {
       kind: 'close',

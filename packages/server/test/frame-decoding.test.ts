@@ -202,3 +202,30 @@ describe('malformed client frames', () => {
     )
   })
 })
+
+describe('a serializer that throws something other than an Error', () => {
+  for (const [name, thrown] of [
+    ['a null-prototype object', Object.create(null) as unknown],
+    ['an object whose toString is null', { toString: null }],
+  ] as const) {
+    it(`answers with an error reply, or a 1007 close, when decode throws ${name}`, async () => {
+      const odd: ServerSerializer = {
+        ...v2Serializer,
+        decode: () => {
+          throw thrown
+        },
+      }
+      const { socket, logger } = open(odd)
+      await socket.deliver('["1","1","room:1","phx_join",{}]')
+      const [replied] = socket.sent.map((f) => JSON.parse(String(f)) as unknown[])
+      assert.deepEqual(replied?.slice(0, 4), [null, '1', 'room:1', 'phx_reply'])
+      assert.equal((replied?.[4] as { status: string }).status, 'error')
+      await socket.deliver('not a frame')
+      assert.equal(socket.closedWith, 1007)
+      assert.deepEqual(
+        logger.entries.filter((e) => e.level === 'error'),
+        [],
+      )
+    })
+  }
+})
