@@ -16,7 +16,8 @@ import type { PubSub, Subscription } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
 import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
-import { classifyBadFrame } from './frame-errors.js'
+import { checkDecoded, classifyBadFrame } from './frame-errors.js'
+import type { Router } from './routes.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
 import type {
@@ -31,12 +32,6 @@ import { isPayload } from './validate.js'
 
 /** Upstream waits this long for a replaced channel's terminate before killing it. */
 const DUPLICATE_JOIN_KILL_MS = 5000
-
-/** Topic routing and limits of the socket a connection belongs to. */
-export interface Router {
-  route(topic: string): ChannelHandler | undefined
-  readonly maxChannels: number
-}
 
 export interface ConnectionInit {
   readonly socket: SocketLike
@@ -169,7 +164,7 @@ export class Connection implements ChannelHost {
     if (this.#closed) return
     let msg: Message
     try {
-      msg = this.serializer.decode(frame)
+      msg = checkDecoded(this.serializer.decode(frame))
     } catch (error) {
       return this.#badFrame(frame, error)
     }

@@ -4,6 +4,12 @@
 import { ServerError } from './errors.js'
 import type { ChannelHandler, ChannelModule } from './types.js'
 
+/** Topic routing and limits of the socket a connection belongs to. */
+export interface Router {
+  route(topic: string): ChannelHandler | undefined
+  readonly maxChannels: number
+}
+
 interface Route {
   readonly exact: boolean
   readonly key: string

@@ -5,10 +5,9 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { defaultSerializers, negotiateSerializer, type ServerSerializer } from '@plume/protocol'
 import { compileOriginCheck, type OriginCheck } from './check-origin.js'
-import type { Router } from './connection.js'
 import { resolveSocketOptions, type ResolvedSocketOptions } from './options.js'
 import { isConnectError } from './results.js'
-import { Routes } from './routes.js'
+import { Routes, type Router } from './routes.js'
 import type {
   Assigns,
   ChannelHandler,

@@ -229,3 +229,28 @@ describe('a serializer that throws something other than an Error', () => {
     })
   }
 })
+
+describe('a serializer that decodes to a malformed message', () => {
+  const shapes: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
+    ['an object topic', { topic: { toString: null }, event: 'phx_join' }],
+    ['a numeric event', { topic: 'room:1', event: 7 }],
+    ['an object ref', { topic: 'room:1', event: 'echo', ref: { valueOf: null } }],
+  ]
+  for (const [name, fields] of shapes) {
+    it(`refuses ${name} as an invalid frame without logging an error`, async () => {
+      const base = { joinRef: null, ref: '1', payload: {} }
+      const odd: ServerSerializer = {
+        ...v2Serializer,
+        decode: () => ({ ...base, ...fields }) as unknown as ReturnType<ServerSerializer['decode']>,
+      }
+      const { socket, logger } = open(odd)
+      await socket.deliver('["1","1","room:1","phx_join",{}]')
+      assert.ok(socket.sent.length === 1 || socket.closedWith !== undefined, 'answered')
+      assert.equal(logger.entries.filter((e) => e.msg === 'plume: invalid frame').length, 1)
+      assert.deepEqual(
+        logger.entries.filter((e) => e.level === 'error'),
+        [],
+      )
+    })
+  }
+})
