@@ -17,14 +17,7 @@ import { SocketHandler } from './socket-handler.js'
 import { LongPollTransport } from './transports/longpoll.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
 import { WebSocketTransport, type Accepted } from './transports/websocket.js'
-import type {
-  Assigns,
-  ChannelEndpoint,
-  EndpointOptions,
-  Logger,
-  SocketOptions,
-  TransportName,
-} from './types.js'
+import type { Assigns, EndpointOptions, Logger, SocketOptions, TransportName } from './types.js'
 import { assertPayload } from './validate.js'
 
 /** Options of {@link Endpoint.listen}. */
@@ -50,7 +43,7 @@ export interface DrainOptions {
  * endpoint.socket('/socket', { channels: [['room:*', RoomChannel]], longpoll: true })
  * const { url } = await endpoint.listen({ port: 4000 })
  */
-export class Endpoint implements ChannelEndpoint {
+export class Endpoint {
   /** The PubSub carrying broadcasts (shared by the whole cluster through its adapter). */
   readonly pubsub: PubSub
   readonly #ownsPubSub: boolean
