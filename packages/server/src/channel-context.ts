@@ -2,20 +2,39 @@
 // in Channel; broadcasts go through the fastlane dispatcher of the endpoint's PubSub and
 // never reject (a failed remote publish is logged, so fire-and-forget calls are safe).
 
-import type { Channel } from './channel.js'
 import type { ChannelHost } from './channel-host.js'
-import type { Endpoint } from './endpoint.js'
 import { broadcastMessage, FASTLANE_DISPATCHER } from './fastlane.js'
 import type { Payload, StopReason } from './results.js'
-import type { Assigns, ChannelContext, ReplyRef, TerminateReason, TransportName } from './types.js'
+import type {
+  Assigns,
+  ChannelContext,
+  ChannelEndpoint,
+  ReplyRef,
+  TerminateReason,
+  TransportName,
+} from './types.js'
 import { assertPayload } from './validate.js'
 
+/** What the context forwards to the channel actor it fronts (the Channel implements it). */
+export interface ContextChannel {
+  readonly topic: string
+  readonly joinRef: string
+  readonly ownerId: string
+  push(event: string, payload: Payload): void
+  handleInfo(message: unknown): void
+  captureReply(): ReplyRef
+  reply(ref: ReplyRef, status: string, response: Payload): void
+  requestStop(reason: StopReason): void
+  onTerminate(fn: (reason: TerminateReason) => void): () => void
+  subscribe(topic: string): () => void
+}
+
 export class ChannelContextImpl implements ChannelContext {
-  readonly #channel: Channel
+  readonly #channel: ContextChannel
   readonly #host: ChannelHost
   readonly #assigns: Assigns
 
-  constructor(channel: Channel, host: ChannelHost, assigns: Assigns) {
+  constructor(channel: ContextChannel, host: ChannelHost, assigns: Assigns) {
     this.#channel = channel
     this.#host = host
     this.#assigns = assigns
@@ -39,7 +58,7 @@ export class ChannelContextImpl implements ChannelContext {
   get transport(): TransportName {
     return this.#host.transport
   }
-  get endpoint(): Endpoint {
+  get endpoint(): ChannelEndpoint {
     return this.#host.endpoint
   }
 

@@ -3,19 +3,23 @@
 
 import type { Frame, Message, ServerSerializer } from '@plume/protocol'
 import type { PubSub } from '@plume/pubsub'
-import type { Endpoint } from './endpoint.js'
-import type { Channel } from './channel.js'
-import type { Logger, TransportName } from './types.js'
+import type { ChannelEndpoint, Logger, TransportName } from './types.js'
 
 /** How the client learns that a channel ended. */
 export type ExitSignal = 'close' | 'error' | 'none'
+
+/** What the host needs to know of a channel that ended, to forget it and tell the client. */
+export interface ExitedChannel {
+  readonly topic: string
+  readonly joinRef: string
+}
 
 export interface ChannelHost {
   readonly nodeName: string
   readonly socketId: string | null
   readonly transport: TransportName
   readonly serializer: ServerSerializer
-  readonly endpoint: Endpoint
+  readonly endpoint: ChannelEndpoint
   readonly pubsub: PubSub
   readonly logger: Logger
   /** Encodes and writes one message (dropped and logged when it cannot be encoded). */
@@ -23,5 +27,5 @@ export interface ChannelHost {
   /** Writes an already-encoded frame (fastlane). */
   writeFrame(frame: Frame): void
   /** The channel ended: forget it and emit phx_close / phx_error as told. */
-  channelExited(channel: Channel, signal: ExitSignal): void
+  channelExited(channel: ExitedChannel, signal: ExitSignal): void
 }

@@ -1,10 +1,10 @@
 // One channel instance: an actor with a private mailbox (TaskQueue). Join, client messages,
 // intercepted broadcasts, info messages and terminate all run as queued tasks, so callbacks
 // of one channel never interleave. A throwing callback crashes this channel only: the client
-// gets phx_error and the connection and its other channels carry on (spec §2.3).
+// gets phx_error and the connection and its other channels carry on.
 
 import { Events, replyMessage, type Message } from '@plume/protocol'
-import { ChannelContextImpl } from './channel-context.js'
+import { ChannelContextImpl, type ContextChannel } from './channel-context.js'
 import { ChannelResources } from './channel-resources.js'
 import type { ChannelHost, ExitSignal } from './channel-host.js'
 import { ServerError } from './errors.js'
@@ -26,7 +26,7 @@ export interface ChannelInit {
   readonly ownerId: string
 }
 
-export class Channel {
+export class Channel implements ContextChannel {
   readonly topic: string
   readonly joinRef: string
   readonly ownerId: string

@@ -1,4 +1,4 @@
-// check_origin (spec §1.11): decides whether a request's Origin header is acceptable.
+// check_origin: decides whether a request's Origin header is acceptable.
 // Policies are compiled once per socket; list entries are parsed up front so a bad entry
 // fails at definition time, not on the first request.
 

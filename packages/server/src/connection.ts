@@ -1,7 +1,8 @@
-// The transport-agnostic core of one client connection (spec §2.1): decodes frames, answers
+// The transport-agnostic core of one client connection: decodes frames, answers
 // heartbeats, routes joins to new channels and other events to the live channel of their
 // topic (dropping stale join_refs), and writes replies, pushes and phx_close/phx_error.
 // Frames are handled one at a time; a join blocks the next frame until its reply is out.
+// The wire format and these rules are described in docs/protocol.md.
 
 import {
   Events,
@@ -14,22 +15,23 @@ import {
 import type { PubSub, Subscription } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
-import type { ChannelHost, ExitSignal } from './channel-host.js'
-import type { Endpoint } from './endpoint.js'
-import { classifyBadFrame } from './frame-errors.js'
+import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
+import { checkDecoded, classifyBadFrame } from './frame-errors.js'
+import type { Router } from './routes.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
-import type { Assigns, ChannelHandler, Logger, TerminateReason, TransportName } from './types.js'
+import type {
+  Assigns,
+  ChannelEndpoint,
+  ChannelHandler,
+  Logger,
+  TerminateReason,
+  TransportName,
+} from './types.js'
 import { isPayload } from './validate.js'
 
 /** Upstream waits this long for a replaced channel's terminate before killing it. */
 const DUPLICATE_JOIN_KILL_MS = 5000
-
-/** Topic routing and limits of the socket a connection belongs to. */
-export interface Router {
-  route(topic: string): ChannelHandler | undefined
-  readonly maxChannels: number
-}
 
 export interface ConnectionInit {
   readonly socket: SocketLike
@@ -38,7 +40,7 @@ export interface ConnectionInit {
   readonly assigns: Assigns
   readonly socketId: string | null
   readonly router: Router
-  readonly endpoint: Endpoint
+  readonly endpoint: ChannelEndpoint
   readonly pubsub: PubSub
   readonly scheduler: Scheduler
   readonly logger: Logger
@@ -52,7 +54,7 @@ export class Connection implements ChannelHost {
   readonly transport: TransportName
   readonly serializer: ServerSerializer
   readonly socketId: string | null
-  readonly endpoint: Endpoint
+  readonly endpoint: ChannelEndpoint
   readonly pubsub: PubSub
   readonly logger: Logger
   readonly #init: ConnectionInit
@@ -132,7 +134,7 @@ export class Connection implements ChannelHost {
     this.#socket.send(frame)
   }
 
-  channelExited(channel: Channel, signal: ExitSignal): void {
+  channelExited(channel: ExitedChannel, signal: ExitSignal): void {
     if (this.#channels.get(channel.topic) === channel) this.#channels.delete(channel.topic)
     if (signal === 'none') return
     const event = signal === 'close' ? Events.close : Events.error
@@ -162,7 +164,7 @@ export class Connection implements ChannelHost {
     if (this.#closed) return
     let msg: Message
     try {
-      msg = this.serializer.decode(frame)
+      msg = checkDecoded(this.serializer.decode(frame))
     } catch (error) {
       return this.#badFrame(frame, error)
     }

@@ -28,7 +28,7 @@ export interface ListenOptions {
   host?: string
 }
 
-/** Options of {@link Endpoint.drain} (spec §2.8). */
+/** Options of {@link Endpoint.drain}. */
 export interface DrainOptions {
   /** Connections closed per batch. @default 10000 */
   batchSize?: number

@@ -1,4 +1,4 @@
-// Fastlane broadcast (spec §2.5): a channel subscribes to its topic with FastlaneSubscriber
+// Fastlane broadcast: a channel subscribes to its topic with FastlaneSubscriber
 // metadata; the registered dispatcher encodes each broadcast once per serializer for the
 // whole local fan-out and writes the same frame to every subscriber's transport, bypassing
 // the channel. Intercepted events go to the channel's handleOut instead.

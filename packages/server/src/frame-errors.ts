@@ -2,7 +2,7 @@
 // from it, the client gets an error reply to that ref (its push settles with "error");
 // otherwise the connection closes: 1003 for binary on a V1 connection, 1007 for the rest.
 
-import { ProtocolError, type Frame } from '@plume/protocol'
+import { ProtocolError, type Frame, type Message } from '@plume/protocol'
 import { CloseCode } from './transports/socket-like.js'
 
 export type BadFrameAction =
@@ -33,8 +33,17 @@ function recoverRefs(frame: Frame): { ref: string; topic: string } | undefined {
   return typeof ref === 'string' && typeof topic === 'string' ? { ref, topic } : undefined
 }
 
+/** The reason to show the client; a custom serializer may throw anything, even unprintable. */
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error)
+  } catch {
+    return 'the frame could not be decoded'
+  }
+}
+
 export function classifyBadFrame(frame: Frame, error: unknown): BadFrameAction {
-  const detail = error instanceof Error ? error.message : String(error)
+  const detail = describeError(error)
   if (error instanceof ProtocolError && error.code === 'BINARY_UNSUPPORTED') {
     return {
       kind: 'close',
@@ -45,4 +54,21 @@ export function classifyBadFrame(frame: Frame, error: unknown): BadFrameAction {
   const refs = recoverRefs(frame)
   if (refs !== undefined) return { kind: 'reply', ...refs, reason: detail }
   return { kind: 'close', code: CloseCode.invalidPayload, reason: 'invalid frame' }
+}
+
+const isRef = (v: unknown): boolean => v === null || typeof v === 'string'
+
+/**
+ * Checks what a serializer decoded. The built-in ones guarantee this shape; a custom one
+ * may not, and an object where a topic string belongs must be refused here, as a bad frame,
+ * rather than fail later inside routing.
+ */
+export function checkDecoded(msg: Message): Message {
+  const m = msg as Partial<Record<keyof Message, unknown>> | null
+  const strings = typeof m?.topic === 'string' && typeof m.event === 'string'
+  if (strings && isRef(m?.ref) && isRef(m?.joinRef)) return msg
+  throw new ProtocolError(
+    'INVALID_MESSAGE',
+    'the serializer decoded a message whose topic, event, ref or join_ref is not a string',
+  )
 }

@@ -26,6 +26,7 @@ export type {
   Assigns,
   Broadcast,
   ChannelContext,
+  ChannelEndpoint,
   ChannelHandler,
   ChannelModule,
   CheckOrigin,

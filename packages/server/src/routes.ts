@@ -1,8 +1,14 @@
-// Topic routing (spec §2.2): exact topics or a prefix ending in one trailing `*`, matched
+// Topic routing: exact topics or a prefix ending in one trailing `*`, matched
 // in declaration order. Patterns are validated when the socket is defined.
 
 import { ServerError } from './errors.js'
 import type { ChannelHandler, ChannelModule } from './types.js'
+
+/** Topic routing and limits of the socket a connection belongs to. */
+export interface Router {
+  route(topic: string): ChannelHandler | undefined
+  readonly maxChannels: number
+}
 
 interface Route {
   readonly exact: boolean

@@ -1,14 +1,13 @@
 // One mounted socket (endpoint.socket(path, options)): resolved options, routing, and the
 // connect handshake shared by both transports: check_origin, vsn negotiation, the user's
-// connect and id callbacks (spec §1.2, §1.9, §2.1). Transports turn the outcome into HTTP.
+// connect and id callbacks. Transports turn the outcome into HTTP.
 
 import type { IncomingHttpHeaders } from 'node:http'
 import { defaultSerializers, negotiateSerializer, type ServerSerializer } from '@plume/protocol'
 import { compileOriginCheck, type OriginCheck } from './check-origin.js'
-import type { Router } from './connection.js'
 import { resolveSocketOptions, type ResolvedSocketOptions } from './options.js'
 import { isConnectError } from './results.js'
-import { Routes } from './routes.js'
+import { Routes, type Router } from './routes.js'
 import type {
   Assigns,
   ChannelHandler,
@@ -25,7 +24,7 @@ export interface Handshake {
   readonly headers: IncomingHttpHeaders
   readonly peer: { readonly address: string | undefined; readonly port: number | undefined }
   readonly authToken: string | undefined
-  /** A transport's own check, run after check_origin and before connect (spec §1.9 step 5). */
+  /** A transport's own check, run after check_origin and before connect. */
   readonly afterOrigin?: () => Refusal | undefined
 }
 

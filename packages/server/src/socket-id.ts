@@ -1,4 +1,4 @@
-// Forced disconnect by socket id (spec §2.6): a connection whose socket has an id listens on
+// Forced disconnect by socket id: a connection whose socket has an id listens on
 // that id as a plain PubSub topic, and a broadcast of event "disconnect" there ends it. Any
 // other message on the topic is ignored.
 import type { PubSub, Subscription } from '@plume/pubsub'

@@ -1,6 +1,7 @@
 // A per-channel mailbox: tasks run one at a time in arrival order, so a channel's callbacks
-// never interleave even when they are async (spec §8.1, one actor per channel). Tasks catch
-// their own errors; the queue only guarantees order and that a failure never stalls it.
+// never interleave even when they are async (one actor per channel, as a Phoenix channel is
+// one process). Tasks catch their own errors; the queue only guarantees order and that a
+// failure never stalls it.
 
 type Task = () => Promise<void> | void
 

@@ -5,7 +5,6 @@
 import type { ServerSerializer } from '@plume/protocol'
 import type { PubSub } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
-import type { Endpoint } from './endpoint.js'
 import type {
   ConnectError,
   InfoResult,
@@ -67,6 +66,24 @@ export interface Broadcast {
   readonly payload: unknown
 }
 
+/**
+ * What a channel callback can reach of its endpoint: the node's PubSub and the endpoint's
+ * fastlane broadcasts. The `Endpoint` class implements it; mounting, listening, draining and
+ * closing stay with whoever owns the endpoint.
+ */
+export interface ChannelEndpoint {
+  /** The PubSub carrying broadcasts (shared by the whole cluster through its adapter). */
+  readonly pubsub: PubSub
+  /** This node's name in the cluster (the PubSub's). */
+  readonly nodeName: string
+  /** Number of open connections on this endpoint. */
+  readonly connectionCount: number
+  /** Fastlane broadcast to every subscriber of `topic`, cluster-wide. Rejects if the PubSub cannot send. */
+  broadcast(topic: string, event: string, payload: Payload): Promise<void>
+  /** Fastlane broadcast to the subscribers of `topic` on this node only (synchronous). */
+  localBroadcast(topic: string, event: string, payload: Payload): void
+}
+
 /** The channel context: the channel's view of itself, passed to every callback. */
 export interface ChannelContext<TAssigns extends Assigns = Assigns> {
   readonly topic: string
@@ -80,7 +97,7 @@ export interface ChannelContext<TAssigns extends Assigns = Assigns> {
   /** Cluster-unique id of this channel instance: `${nodeName}:${connectionId}:${seq}`. */
   readonly ownerId: string
   readonly transport: TransportName
-  readonly endpoint: Endpoint
+  readonly endpoint: ChannelEndpoint
   /** Sends `[joinRef, null, topic, event, payload]` to this client (buffered until the join reply). */
   push(event: string, payload: Payload): void
   /** To every subscriber of the topic, cluster-wide, including this client. Never rejects (logs). */

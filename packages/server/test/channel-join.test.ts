@@ -1,12 +1,15 @@
-// Channel joins over raw V2 frames (spec §1.8, §2.3): exact wire shapes of join replies,
+// Channel joins over raw V2 frames: exact wire shapes of join replies,
 // errors and crashes, unmatched topics, the channel limit, pushes during join, duplicate
-// joins and a leave followed at once by a re-join.
+// joins and a leave followed at once by a re-join; then the edges: a channel class whose
+// constructor throws answers "join crashed" (the connection keeps working), and a join still
+// pending when the socket closes leaves no subscriptions behind, whatever it registers later.
 
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Endpoint } from '@plume/server'
+import { ok, reply, type ChannelHandler, type Endpoint } from '@plume/server'
+import { waitFor, within } from '@plume/testkit'
 import { startRoomEndpoint, terminated } from './fixtures.js'
-import { RawClient, type captureLogger } from './helpers.js'
+import { RawClient, startEndpoint, type captureLogger } from './helpers.js'
 
 let endpoint: Endpoint
 let wsUrl: string
@@ -180,5 +183,78 @@ describe('join', () => {
     await c.reply('91')
     assert.equal(c.received.length, 0, 'no second phx_close')
     await c.close()
+  })
+})
+
+let edgeEndpoint: Endpoint
+let edgeWsUrl: string
+let releaseJoin: () => void = () => {}
+let joinEntered: () => void = () => {}
+const hooks: string[] = []
+
+class Broken implements ChannelHandler {
+  constructor() {
+    throw new Error('constructor boom')
+  }
+  join() {
+    return ok()
+  }
+}
+
+const Slow: ChannelHandler = {
+  async join(topic, _params, ch) {
+    ch.onTerminate((reason) => hooks.push(`early:${JSON.stringify(reason)}`))
+    joinEntered()
+    await new Promise<void>((resolve) => (releaseJoin = resolve))
+    ch.subscribe(`side:${topic}`)
+    ch.onTerminate((reason) => hooks.push(`late:${JSON.stringify(reason)}`))
+    return ok()
+  },
+}
+
+const Echo: ChannelHandler = { join: () => ok(), handleIn: () => reply('ok') }
+
+describe('join edges', () => {
+  before(async () => {
+    ;({ endpoint: edgeEndpoint, wsUrl: edgeWsUrl } = await startEndpoint({
+      channels: [
+        ['broken', Broken],
+        ['slow:*', Slow],
+        ['echo', Echo],
+      ],
+    }))
+  })
+  after(() => edgeEndpoint.close())
+
+  it('answers "join crashed" when the channel class constructor throws', async () => {
+    const c = await RawClient.open(`${edgeWsUrl}?vsn=2.0.0`)
+    const j = c.join('broken')
+    const answer = await c.reply(j)
+    assert.deepEqual(answer, [
+      j,
+      j,
+      'broken',
+      'phx_reply',
+      { status: 'error', response: { reason: 'join crashed' } },
+    ])
+    // The connection still serves joins afterwards.
+    const e = c.join('echo')
+    assert.deepEqual((await c.reply(e))[4], { status: 'ok', response: {} })
+    await c.close()
+  })
+
+  it('a join pending at socket close releases everything it registers', async () => {
+    const entered = new Promise<void>((resolve) => (joinEntered = resolve))
+    const baseline = edgeEndpoint.connectionCount
+    const c = await RawClient.open(`${edgeWsUrl}?vsn=2.0.0`)
+    c.join('slow:1')
+    await within(entered, 'join entered')
+    await c.close()
+    await waitFor('connection gone', () => edgeEndpoint.connectionCount === baseline)
+    releaseJoin()
+    await waitFor('late hook', () => hooks.length === 2, { describe: () => hooks })
+    assert.deepEqual(hooks, ['early:"closed"', 'late:"closed"'])
+    assert.equal(edgeEndpoint.pubsub.subscriberCount('side:slow:1'), 0)
+    assert.equal(edgeEndpoint.pubsub.subscriberCount('slow:1'), 0)
   })
 })

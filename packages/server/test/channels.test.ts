@@ -1,4 +1,4 @@
-// Channel messages over raw V2 frames (spec §1.8, §2.3): replies, pushes, heartbeats,
+// Channel messages over raw V2 frames: replies, pushes, heartbeats,
 // leave, stale join_refs, stop and crashes, unhandled events, broadcasts and handleOut.
 
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// check_origin policies (spec §1.11), unit level plus one WebSocket refusal.
+// check_origin policies, unit level plus one WebSocket refusal.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -1,5 +1,6 @@
 // Endpoint plumbing: attaching beside an existing request handler, configuration errors,
-// custom mount paths, and a clean close.
+// custom mount paths, a clean close, and close() winning over a listen() still starting
+// (a server listening on a closed endpoint would hold the process open).
 
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
@@ -82,5 +83,43 @@ describe('Endpoint', () => {
     assert.notEqual(seen[0]?.split(':')[2], seen[1]?.split(':')[2])
     await c.close()
     await endpoint.close()
+  })
+})
+
+describe('listen racing close', () => {
+  it('listen() racing close() rejects with CLOSED and leaves no listening server', async () => {
+    const endpoint = new Endpoint({ logger: captureLogger() })
+    endpoint.socket('/socket', { channels: [] })
+    const listening = endpoint.listen({ port: 0 })
+    const settled = listening.then(
+      ({ url }) => ({ url }),
+      (error: unknown) => ({ error }),
+    )
+    await endpoint.close()
+    const outcome = await within(settled, 'listen settled')
+    if ('url' in outcome) {
+      // Reachable means the server listens on a closed endpoint: probe, then fail.
+      const reachable = await fetch(outcome.url).then(
+        () => true,
+        () => false,
+      )
+      assert.fail(`listen resolved after close (server reachable: ${reachable})`)
+    }
+    assert.ok(outcome.error instanceof ServerError)
+    assert.equal(outcome.error.code, 'CLOSED')
+  })
+
+  it('close() landing while the server is binding also rejects listen() with CLOSED', async () => {
+    const endpoint = new Endpoint({ logger: captureLogger() })
+    endpoint.socket('/socket', { channels: [] })
+    const listening = endpoint.listen({ port: 0 })
+    const settled = listening.then(
+      () => 'resolved',
+      (error: unknown) => (error instanceof ServerError ? error.code : 'other error'),
+    )
+    // listen() awaits the same start() promise; its continuation (server.listen) runs first.
+    await endpoint.start()
+    await endpoint.close()
+    assert.equal(await within(settled, 'listen settled'), 'CLOSED')
   })
 })

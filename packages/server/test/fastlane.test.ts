@@ -1,5 +1,5 @@
 // Fastlane: a broadcast is encoded once per serializer for the whole local fan-out and the
-// very same frame is written to every subscriber (spec §2.5).
+// very same frame is written to every subscriber.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Long-poll transport over real HTTP (fetch), spec §1.10. Poll windows and session expiry
+// Long-poll transport over real HTTP (fetch). Poll windows and session expiry
 // run on a ManualScheduler, so nothing here waits for wall-clock time.
 
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// Presence across nodes (spec §3.4): every node broadcasts every diff, local or remote, to
+// Presence across nodes: every node broadcasts every diff, local or remote, to
 // its own subscribers; presences of a replica that went down leave lists and come back on
 // heal; a graceful stop drops them on peers at once. Virtual time over a MemoryBus.
 import assert from 'node:assert/strict'

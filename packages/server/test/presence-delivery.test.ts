@@ -1,4 +1,4 @@
-// Presence diff delivery (spec §3.4): a custom sink and event name, fetch enrichment run
+// Presence diff delivery: a custom sink and event name, fetch enrichment run
 // concurrently yet delivered in production order, failures of fetch or the sink reported
 // without losing or stalling diffs, and lifecycle edges.
 import assert from 'node:assert/strict'

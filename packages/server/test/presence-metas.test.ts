@@ -1,4 +1,4 @@
-// onMetas, Phoenix's handle_metas (spec §3.5): handlers get each diff and the topic's
+// onMetas, Phoenix's handle_metas: handlers get each diff and the topic's
 // presences `key -> metas`: topics created, keys and metas appended, metas removed, empty
 // keys and topics dropped; snapshots stay stable; late handlers see the full topic.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// Server Presence (spec §3, upstream presence_test.exs §7.6): list/getByKey shapes, the
+// Server Presence (mirrors upstream Phoenix.Presence tests): list/getByKey shapes, the
 // presence_diff broadcasts of track/untrack/update/channel exit, errors (delivery and fetch
 // ordering: presence-delivery.test.ts). Diffs are observed as a PubSub subscriber of the topic sees them.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// Mount paths and methods of the WebSocket transport (spec §1.9, §7.10): several sockets
+// Mount paths and methods of the WebSocket transport: several sockets
 // with multi-segment paths on one endpoint, each with its own routes and connect, and
 // requests to a WebSocket path that are not GET upgrades answered 400.
 

@@ -1,4 +1,4 @@
-// The WebSocket options `subprotocols` and `compress` (spec §1.9, §7.10): subprotocol
+// The WebSocket options `subprotocols` and `compress`: subprotocol
 // negotiation beside the phoenix.js auth-token entry, and permessage-deflate negotiation.
 
 import assert from 'node:assert/strict'

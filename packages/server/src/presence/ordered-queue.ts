@@ -1,5 +1,5 @@
 // Runs async steps concurrently but releases their results strictly in submission order,
-// the way Phoenix parks each fetch task until its predecessors are done (spec §3.4). A
+// the way Phoenix parks each fetch task until its predecessors are done. A
 // failing step does not stall the queue: its error goes to `onError` and the next runs.
 
 /** An ordered pipeline: `push(work, emit)` starts `work` now and calls `emit` in order. */

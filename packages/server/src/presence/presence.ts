@@ -1,7 +1,8 @@
-// Server-side Presence: a thin layer over the Tracker (spec §3). Tracks channel owners,
+// Server-side Presence: a thin layer over the Tracker. Tracks channel owners,
 // turns every tracker diff (local or remote) into one `presence_diff` broadcast to this
 // node's subscribers, enriched by an optional async `fetch` yet delivered in production
 // order, and links each tracked channel so its presences leave when the channel ends.
+// The semantics users see are described in docs/presence.md.
 import { TrackerError } from '@plume/tracker'
 import type { Meta, Tracker } from '@plume/tracker'
 import { defaultLogger } from '../logger.js'

@@ -1,4 +1,4 @@
-// One long-poll session (spec §1.10): a SocketLike whose outgoing frames are buffered until
+// One long-poll session: a SocketLike whose outgoing frames are buffered until
 // a GET collects them. A parked GET is answered as soon as data arrives, with 204 when the
 // window passes, and the session expires when no GET arrives for 1.5 windows.
 
@@ -15,8 +15,6 @@ export interface SessionOptions {
   readonly windowMs: number
   readonly scheduler: Scheduler
   readonly respond: Respond
-  /** Called when no GET arrived for 1.5 windows. */
-  readonly onExpire: () => void
 }
 
 interface Parked {
@@ -32,7 +30,8 @@ export class LongPollSession implements SocketLike {
   #parked: Parked | undefined
   #closed = false
   #flushQueued = false
-  #lastPoll: number
+  #lastPoll = 0
+  #onExpire: (() => void) | undefined
   #cancelExpiry: Cancel = () => {}
   #onMessage: (frame: Frame) => Promise<void> = () => Promise.resolve()
   readonly #closeHandlers: Array<() => void> = []
@@ -40,8 +39,18 @@ export class LongPollSession implements SocketLike {
   constructor(opts: SessionOptions) {
     this.#opts = opts
     this.token = opts.token
-    this.#lastPoll = opts.scheduler.now()
-    this.#armExpiry(opts.windowMs * 1.5)
+  }
+
+  /**
+   * Starts the expiry clock: `onExpire` runs once no GET has arrived for 1.5 windows.
+   * Separate from the constructor so the session exists (and can be refused) before any
+   * timer is armed, and its owner is known when expiry can fire.
+   */
+  start(onExpire: () => void): void {
+    if (this.#onExpire !== undefined || this.#closed) return
+    this.#onExpire = onExpire
+    this.#lastPoll = this.#opts.scheduler.now()
+    this.#armExpiry(this.#opts.windowMs * 1.5)
   }
 
   get isOpen(): boolean {
@@ -126,7 +135,7 @@ export class LongPollSession implements SocketLike {
       const limit = this.#opts.windowMs * 1.5
       const quiet = this.#opts.scheduler.now() - this.#lastPoll
       if (quiet < limit) return this.#armExpiry(limit - quiet)
-      this.#opts.onExpire()
+      this.#onExpire?.()
     })
   }
 }

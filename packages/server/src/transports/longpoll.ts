@@ -1,7 +1,8 @@
-// Long-poll transport (spec §1.10): GET creates a session (410 + token) or collects its
+// Long-poll transport: GET creates a session (410 + token) or collects its
 // buffered frames (200, or 204 after the window); POST feeds ndjson lines (text frames, or
 // base64 binary pushes) to the session's connection in order. Every answer is HTTP 200 with
 // the semantic status in a JSON body, plus CORS headers. Tokens are unguessable random ids.
+// Same answers as Phoenix's LongPoll transport; see docs/protocol.md.
 
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -66,11 +67,10 @@ export class LongPollTransport {
       windowMs: this.#handler.options.windowMs,
       scheduler: this.#deps.scheduler,
       respond,
-      // Runs from a timer, long after `connection` below is assigned.
-      onExpire: () => connection?.close(CloseCode.goingAway, 'inactive', 'inactive'),
     })
     const connection = this.#deps.open(session, this.#handler, auth, 'longpoll')
     if (connection === undefined) return respond(res, { status: 500 })
+    session.start(() => connection.close(CloseCode.goingAway, 'inactive', 'inactive'))
     session.onClose(() => this.#sessions.delete(token))
     this.#sessions.set(token, { session, connection })
     respond(res, { status: 410, token, messages: [] })

@@ -1,6 +1,6 @@
 // The small seam between a transport and the transport-agnostic connection core. The
 // WebSocket adapter wraps a `ws` socket in it; a long-poll session implements it directly,
-// so both transports share one Connection (docs: model-codebases §7.2 rule 5).
+// so both transports share one Connection, which knows nothing of either.
 
 import type { Frame } from '@plume/protocol'
 
@@ -20,7 +20,7 @@ export interface SocketLike {
   onClose(handler: () => void): void
 }
 
-/** Close codes the server uses (RFC 6455 plus Phoenix conventions, spec §1.9). */
+/** Close codes the server uses (RFC 6455 codes, used as Phoenix uses them). */
 export const CloseCode = Object.freeze({
   normal: 1000,
   /** disconnect broadcast, idle timeout, endpoint shutdown: the client reconnects */

@@ -1,4 +1,4 @@
-// The Sec-WebSocket-Protocol step of the WebSocket handshake (spec §1.9 steps 4–5): pulls
+// The Sec-WebSocket-Protocol step of the WebSocket handshake: pulls
 // the phoenix.js auth token out of the offered list, then picks the subprotocol to answer.
 // Pure (no I/O, no logging) so the transport decides when and how to refuse.
 

@@ -1,18 +1,18 @@
-// WebSocket transport (spec §1.9) on the `ws` library: runs the handshake pipeline on an
+// WebSocket transport on the `ws` library: runs the handshake pipeline on an
 // HTTP upgrade, answers refusals with a plain HTTP status, and adapts each accepted `ws`
-// socket to SocketLike with a server-side idle timeout (no frame received -> close 1001).
+// socket to SocketLike (ws-socket.ts, which also keeps the server-side idle timeout).
 
 import type { IncomingMessage } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { Frame } from '@plume/protocol'
-import type { Cancel, Scheduler } from '../time.js'
-import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import type { Scheduler } from '../time.js'
+import { WebSocket, WebSocketServer } from 'ws'
 import type { Connection } from '../connection.js'
 import type { Authorization, Handshake, Refusal, SocketHandler } from '../socket-handler.js'
 import type { Logger, TransportName } from '../types.js'
-import { CloseCode, type SocketLike } from './socket-like.js'
+import type { SocketLike } from './socket-like.js'
 import { negotiateSubprotocol, type Negotiation } from './subprotocols.js'
+import { WsSocket } from './ws-socket.js'
 
 /** A successful handshake. */
 export type Accepted = Authorization & { ok: true }
@@ -82,7 +82,10 @@ export class WebSocketTransport {
         scheduler: this.#deps.scheduler,
         logger: this.#deps.logger,
       }
-      this.#deps.open(new WsSocket(ws, options), this.#handler, auth, 'websocket')
+      const wsSocket = new WsSocket(ws, options)
+      // The idle clock starts once a connection owns the socket, not for a refused one.
+      const connection = this.#deps.open(wsSocket, this.#handler, auth, 'websocket')
+      if (connection !== undefined) wsSocket.start()
     })
   }
 
@@ -90,7 +93,7 @@ export class WebSocketTransport {
     this.#deps.logger.warn(`plume: ${negotiation.reason}; refused`, {
       status: negotiation.status,
     })
-    // A 400 is an invalid upgrade and says why (spec §1.9); a 403 says nothing, like the others.
+    // A 400 is an invalid upgrade and says why; a 403 says nothing, like the others.
     return {
       status: negotiation.status,
       body: negotiation.status === 400 ? negotiation.reason : '',
@@ -126,83 +129,4 @@ function reject(socket: Duplex, status: number, body = ''): void {
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   )
-}
-
-function toFrame(data: RawData, isBinary: boolean): Frame {
-  const buf = Array.isArray(data)
-    ? Buffer.concat(data)
-    : Buffer.isBuffer(data)
-      ? data
-      : Buffer.from(data)
-  return isBinary
-    ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
-    : buf.toString('utf8')
-}
-
-interface WsSocketOptions {
-  readonly timeout: number
-  readonly scheduler: Scheduler
-  readonly logger: Logger
-}
-
-/** `ws` adapted to SocketLike, with the idle timeout. */
-class WsSocket implements SocketLike {
-  readonly binary = true
-  readonly #ws: WebSocket
-  readonly #opts: WsSocketOptions
-  readonly #closeHandlers: Array<() => void> = []
-  #closed = false
-  #lastSeen: number
-  #cancelIdle: Cancel = () => {}
-
-  constructor(ws: WebSocket, opts: WsSocketOptions) {
-    this.#ws = ws
-    this.#opts = opts
-    this.#lastSeen = opts.scheduler.now()
-    ws.on('error', (error) => opts.logger.warn('plume: websocket error', { error }))
-    ws.on('close', () => this.#fireClose())
-    this.#armIdle(opts.timeout)
-  }
-
-  get isOpen(): boolean {
-    return !this.#closed && this.#ws.readyState === WebSocket.OPEN
-  }
-
-  send(frame: Frame): void {
-    if (this.isOpen) this.#ws.send(frame, { binary: typeof frame !== 'string' })
-  }
-
-  close(code: number, reason: string): void {
-    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
-      this.#ws.close(code, reason)
-    }
-    this.#fireClose()
-  }
-
-  onMessage(handler: (frame: Frame) => Promise<void>): void {
-    this.#ws.on('message', (data, isBinary) => {
-      this.#lastSeen = this.#opts.scheduler.now()
-      void handler(toFrame(data, isBinary))
-    })
-  }
-
-  onClose(handler: () => void): void {
-    this.#closeHandlers.push(handler)
-  }
-
-  #armIdle(ms: number): void {
-    this.#cancelIdle = this.#opts.scheduler.after(ms, () => {
-      const idle = this.#opts.scheduler.now() - this.#lastSeen
-      if (idle < this.#opts.timeout) return this.#armIdle(this.#opts.timeout - idle)
-      this.#opts.logger.info('plume: websocket idle timeout', { timeout: this.#opts.timeout })
-      this.close(CloseCode.goingAway, 'idle timeout')
-    })
-  }
-
-  #fireClose(): void {
-    if (this.#closed) return
-    this.#closed = true
-    this.#cancelIdle()
-    for (const handler of this.#closeHandlers.splice(0)) handler()
-  }
 }

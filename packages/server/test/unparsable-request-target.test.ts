@@ -1,4 +1,4 @@
-// Review regression: a request whose target cannot be parsed as a URL (e.g. `GET //`) must
+// A request whose target cannot be parsed as a URL (e.g. `GET //`) must
 // not crash the process from inside the http.Server 'request' listener; it falls through to
 // the app's own listeners (404 when there are none), and upgrades to such targets are refused.
 

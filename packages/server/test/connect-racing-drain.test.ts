@@ -1,4 +1,4 @@
-// Review regression: a handshake whose async `connect` is still running when the endpoint
+// A handshake whose async `connect` is still running when the endpoint
 // starts draining (or closes) must not open a connection afterwards. Otherwise that client
 // stays on a node that is going away and is never drained (drain took its snapshot already).
 

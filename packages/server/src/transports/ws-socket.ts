@@ -1,0 +1,97 @@
+// A `ws` socket adapted to SocketLike, with the server-side idle timeout: a connection that
+// sends no frame for `timeout` ms is closed with 1001. The clock starts at start(), once a
+// connection owns the socket.
+
+import type { Frame } from '@plume/protocol'
+import { WebSocket, type RawData } from 'ws'
+import type { Cancel, Scheduler } from '../time.js'
+import type { Logger } from '../types.js'
+import { CloseCode, type SocketLike } from './socket-like.js'
+
+function toFrame(data: RawData, isBinary: boolean): Frame {
+  const buf = Array.isArray(data)
+    ? Buffer.concat(data)
+    : Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(data)
+  return isBinary
+    ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+    : buf.toString('utf8')
+}
+
+/** What a WsSocket is created with. */
+export interface WsSocketOptions {
+  readonly timeout: number
+  readonly scheduler: Scheduler
+  readonly logger: Logger
+}
+
+/** `ws` adapted to SocketLike, with the idle timeout. */
+export class WsSocket implements SocketLike {
+  readonly binary = true
+  readonly #ws: WebSocket
+  readonly #opts: WsSocketOptions
+  readonly #closeHandlers: Array<() => void> = []
+  #closed = false
+  #lastSeen = 0
+  #started = false
+  #cancelIdle: Cancel = () => {}
+
+  constructor(ws: WebSocket, opts: WsSocketOptions) {
+    this.#ws = ws
+    this.#opts = opts
+    // Listeners at once: an unheard 'error' would be thrown by the EventEmitter.
+    ws.on('error', (error) => opts.logger.warn('plume: websocket error', { error }))
+    ws.on('close', () => this.#fireClose())
+  }
+
+  /** Starts the idle clock (no-op once started or closed). */
+  start(): void {
+    if (this.#started || this.#closed) return
+    this.#started = true
+    this.#lastSeen = this.#opts.scheduler.now()
+    this.#armIdle(this.#opts.timeout)
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed && this.#ws.readyState === WebSocket.OPEN
+  }
+
+  send(frame: Frame): void {
+    if (this.isOpen) this.#ws.send(frame, { binary: typeof frame !== 'string' })
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
+      this.#ws.close(code, reason)
+    }
+    this.#fireClose()
+  }
+
+  onMessage(handler: (frame: Frame) => Promise<void>): void {
+    this.#ws.on('message', (data, isBinary) => {
+      this.#lastSeen = this.#opts.scheduler.now()
+      void handler(toFrame(data, isBinary))
+    })
+  }
+
+  onClose(handler: () => void): void {
+    this.#closeHandlers.push(handler)
+  }
+
+  #armIdle(ms: number): void {
+    this.#cancelIdle = this.#opts.scheduler.after(ms, () => {
+      const idle = this.#opts.scheduler.now() - this.#lastSeen
+      if (idle < this.#opts.timeout) return this.#armIdle(this.#opts.timeout - idle)
+      this.#opts.logger.info('plume: websocket idle timeout', { timeout: this.#opts.timeout })
+      this.close(CloseCode.goingAway, 'idle timeout')
+    })
+  }
+
+  #fireClose(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#cancelIdle()
+    for (const handler of this.#closeHandlers.splice(0)) handler()
+  }
+}
