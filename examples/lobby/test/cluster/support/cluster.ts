@@ -42,7 +42,13 @@ export class Cluster {
   /** Starts a private broker of `kind` and the nodes `names` in parallel. */
   static async start(kind: BrokerKind, names: string[]): Promise<Cluster> {
     const cluster = new Cluster(await startBroker(kind))
-    await Promise.all(names.map((name) => cluster.startNode(name)))
+    const started = await Promise.allSettled(names.map((name) => cluster.startNode(name)))
+    const failed = started.find((r) => r.status === 'rejected')
+    if (failed !== undefined) {
+      // The suite never sees a half-started cluster, so it cannot tear it down: do it here.
+      await cluster.teardown()
+      throw failed.reason
+    }
     return cluster
   }
 

@@ -62,11 +62,17 @@ export class LobbyNode {
     const node = new LobbyNode(name, env)
     let exit: Exit | undefined
     void node.exited.then((e) => (exit = e))
-    await waitFor(
-      `lobby node ${name} to listen`,
-      () => exit !== undefined || READY.test(node.stdout),
-      { timeoutMs: 20_000, describe: () => node.output() },
-    )
+    try {
+      await waitFor(
+        `lobby node ${name} to listen`,
+        () => exit !== undefined || READY.test(node.stdout),
+        { timeoutMs: 20_000, describe: () => node.output() },
+      )
+    } catch (error) {
+      // A node that never listened would otherwise outlive the suite and keep it from exiting.
+      await node.stop('SIGKILL')
+      throw error
+    }
     if (exit !== undefined) {
       throw new Error(`lobby node ${name} exited with ${JSON.stringify(exit)}: ${node.output()}`)
     }
