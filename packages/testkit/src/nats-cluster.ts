@@ -77,7 +77,7 @@ export class NatsCluster {
   /** The servers, in start order. */
   readonly members: readonly NatsClusterMember[]
 
-  /** @internal Use {@link startNatsCluster}. */
+  /** Prefer {@link startNatsCluster}, which starts the members this wraps. */
   constructor(members: readonly NatsClusterMember[]) {
     this.members = members
   }
