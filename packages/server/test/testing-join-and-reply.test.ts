@@ -91,8 +91,7 @@ describe('testing: joins and replies', () => {
     })
     await assert.rejects(s.subscribeAndJoin('room:secret'), {
       name: 'AssertionError',
-      message:
-        'expected to join room:secret, but the join was refused: {"reason":"unauthorized"}',
+      message: 'expected to join room:secret, but the join was refused: {"reason":"unauthorized"}',
     })
     assert.deepEqual(await s.join('nowhere'), {
       status: 'error',
