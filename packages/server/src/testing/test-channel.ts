@@ -147,6 +147,15 @@ export class TestChannel<E extends ChannelEvents = ChannelEvents> {
     })
   }
 
+  /**
+   * Resolves once everything pushed so far has reached the channel and its callbacks have
+   * run, as far as they do not wait for real I/O (channel callbacks run on microtasks, and
+   * this waits one event-loop turn). Use it before advancing virtual time after a push.
+   */
+  settle(): Promise<void> {
+    return this.#wire.settle()
+  }
+
   /** Sends `phx_leave`; await `assertReply(ref, 'ok')` to know the channel has left. */
   leave(): PushRef<'phx_leave'> {
     const ref = this.#wire.nextRef()

@@ -22,6 +22,7 @@ export class Wire {
   readonly pubsub: PubSub
   readonly timeouts: Timeouts
   #ref = 0
+  #lastSent: Promise<void> = Promise.resolve()
 
   constructor(pubsub: PubSub, timeouts: Timeouts) {
     this.pubsub = pubsub
@@ -37,7 +38,14 @@ export class Wire {
   send(message: Message): Promise<void> {
     const info = this.socket.closeInfo
     if (info !== undefined) throw new Error(`cannot send ${message.event}: ${describeClose(info)}`)
-    return this.socket.deliver(v2ClientSerializer.encode(message))
+    this.#lastSent = this.socket.deliver(v2ClientSerializer.encode(message))
+    return this.#lastSent
+  }
+
+  /** Waits for the frames sent so far to be dispatched, then one event-loop turn. */
+  async settle(): Promise<void> {
+    await this.#lastSent
+    await new Promise<void>((resolve) => setImmediate(resolve))
   }
 
   /** Waits for the reply to `ref` on `topic`. */
