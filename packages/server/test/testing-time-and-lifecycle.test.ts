@@ -6,7 +6,6 @@ import { describe, it } from 'node:test'
 import {
   noReply,
   ok,
-  reply,
   silentLogger,
   type ChannelHandler,
   type SocketOptions,

@@ -82,6 +82,7 @@ describe('testing: typed events and assigns', () => {
     )
     const lobby = await s.subscribeAndJoin(Lobby, 'lobby', { color: 'blue' })
     check<Equal<typeof lobby.reply, { welcome: string }>>()
+    assert.deepEqual(lobby.reply, { welcome: 'ann' })
     check<Equal<EventsOf<typeof Lobby>, RoomEvents>>()
   })
 
@@ -93,6 +94,7 @@ describe('testing: typed events and assigns', () => {
     const s = test.socket(null, { user: 'bob' })
     const typed = await s.subscribeAndJoin<RoomEvents>('room:2', { color: 'green' })
     check<Equal<typeof typed.reply, { welcome: string }>>()
+    assert.deepEqual(typed.reply, { welcome: 'bob' })
     const loose = await s.subscribeAndJoin('room:3')
     const anything = await loose.channel.assertReply(loose.channel.push('whatever', {}), 'ok')
     check<Equal<typeof anything, unknown>>()

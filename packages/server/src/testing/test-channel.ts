@@ -20,7 +20,7 @@ import type {
 } from './events.js'
 import type { Mailbox } from './mailbox.js'
 import { matches, show, showExpected, type Expected } from './match.js'
-import { BroadcastRecorder } from './recorder.js'
+import type { BroadcastRecorder } from './recorder.js'
 import type { Wire } from './wire.js'
 
 /** Per-call bound of an assertion, in real milliseconds. */
@@ -47,7 +47,7 @@ export class TestChannel<E extends ChannelEvents = ChannelEvents> {
     this.#wire = wire
     this.topic = joined.topic
     this.joinRef = joined.joinRef
-    this.joinReply = joined.reply as JoinReply<E>
+    this.joinReply = joined.reply
     this.#recorder = recorder
     this.#owner = recorder?.owner ?? Symbol('plume test channel')
   }
@@ -162,7 +162,7 @@ export class TestChannel<E extends ChannelEvents = ChannelEvents> {
     const msg = { joinRef: this.joinRef, ref, topic: this.topic, event: Events.leave, payload: {} }
     this.#wire.send(msg).catch(() => {})
     this.#unsubscribe()
-    return ref as PushRef<'phx_leave'>
+    return ref
   }
 
   /** Closes the whole socket, as a client going away would; its channels terminate. */
