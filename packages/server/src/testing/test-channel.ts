@@ -136,13 +136,13 @@ export class TestChannel<E extends ChannelEvents = ChannelEvents> {
   }
 
   /** Broadcasts on the topic from the test: every subscriber gets it except the test itself. */
-  broadcastFrom<K extends BroadcastEvent<E>>(
+  async broadcastFrom<K extends BroadcastEvent<E>>(
     event: K,
     payload: BroadcastPayload<E, K> & object,
   ): Promise<void> {
     assertPayload(payload, 'broadcast')
     const message: Broadcast = { topic: this.topic, event, payload }
-    return this.#wire.pubsub.broadcastFrom(this.#owner, this.topic, message, {
+    await this.#wire.pubsub.broadcastFrom(this.#owner, this.topic, message, {
       dispatcher: FASTLANE_DISPATCHER,
     })
   }
