@@ -4,10 +4,20 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { AssertionError } from 'node:assert'
-import { noReply, ok, type ChannelHandler, type Presence, type SocketOptions } from '@plume/server'
+import {
+  Endpoint,
+  noReply,
+  ok,
+  Presence,
+  silentLogger,
+  type ChannelHandler,
+  type SocketOptions,
+} from '@plume/server'
+import { Tracker } from '@plume/tracker'
 import {
   assertPresenceDiff,
   assertPresenceState,
+  channelTest,
   PresenceCluster,
   type ChannelTest,
   type PresenceNode,
@@ -150,5 +160,27 @@ describe('testing: presence', () => {
     assert.ok(crashed >= 1000 - 2 * cluster.period, `crash noticed after ${crashed} virtual ms`)
     assert.deepEqual(Object.keys(await a.presence.list(T)), ['alice'])
     await assertPresenceDiff(alice, { leaves: ['bob'] })
+  })
+
+  it('an app-built node joins the cluster through cluster.pubsub and the shared clock', async () => {
+    const a = await cluster.node('a')
+    const pubsub = cluster.pubsub('app')
+    const tracker = new Tracker({ pubsub, scheduler: cluster.scheduler, broadcastPeriod: 100 })
+    const endpoint = new Endpoint({ pubsub, logger: silentLogger })
+    const presence = new Presence({ tracker, sink: endpoint })
+    await presence.start()
+    try {
+      const test = channelTest(userSocket(presence), { endpoint })
+      const { channel } = await test.socket(null, { user: 'dan' }).subscribeAndJoin(T)
+      await assertPresenceState(channel, [])
+      await a.track(T, 'eve')
+      await cluster.until('the app node lists eve', async () => 'eve' in (await presence.list(T)))
+      await assertPresenceDiff(channel, { joins: ['eve'] })
+      await test.close()
+    } finally {
+      await presence.stop()
+      await endpoint.close()
+      await pubsub.close()
+    }
   })
 })

@@ -54,13 +54,21 @@ export class PresenceCluster {
 
   /** Starts a node; a name whose node crashed or stopped can start again (a restart). */
   async node(name: string): Promise<PresenceNode> {
-    const logger = this.#options.logger ?? silentLogger
-    const pubsub = new PubSub({ adapter: this.bus.adapter(name), logger })
+    const logger = this.#logger
+    const pubsub = this.pubsub(name)
     const settings: NodeSettings = { pubsub, tracker: this.#tracker(pubsub, logger), logger }
     const node = new PresenceNode(name, settings, this.scheduler, () => this.#nodes.delete(name))
     await node.start()
     this.#nodes.set(name, node)
     return node
+  }
+
+  /**
+   * A PubSub on the cluster's bus for a node the app builds itself (its own Tracker and
+   * Presence on {@link PresenceCluster.scheduler}); `advance` and `until` drive it too.
+   */
+  pubsub(name: string): PubSub {
+    return new PubSub({ adapter: this.bus.adapter(name), logger: this.#logger })
   }
 
   /** Moves virtual time forward by `ms`, one period at a time, settling after each step. */
@@ -114,6 +122,10 @@ export class PresenceCluster {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
+  }
+
+  get #logger(): Logger {
+    return this.#options.logger ?? silentLogger
   }
 
   #tracker(pubsub: PubSub, logger: Logger): Tracker {
