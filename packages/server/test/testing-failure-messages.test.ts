@@ -129,4 +129,30 @@ describe('testing: failure messages', () => {
     const { message } = await failure(() => s.assertClosed({ timeout: 30 }))
     assert.match(message, /^expected the socket to close within 30 ms/)
   })
+
+  it('a join that never replies fails within the bound', async () => {
+    const Stuck: SocketOptions = { channels: [['stuck', { join: () => new Promise(() => {}) }]] }
+    await using test = channelTest(Stuck, { logger: silentLogger, timeout: 50 })
+    const { message, ms } = await failure(() => test.socket().join('stuck'))
+    assert.ok(ms < 1000, `failed after ${ms} ms, bound 50`)
+    assert.equal(
+      message,
+      'expected a reply to ref 1 on stuck within 50 ms, but it did not arrive. Nothing arrived.',
+    )
+  })
+
+  it('bounds use real timers even when a runner fakes the global ones after import', async () => {
+    const { test, channel } = await joined()
+    await using _ = test
+    const saved = globalThis.setTimeout
+    globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout // a fake that never fires
+    try {
+      const { message } = await failure(() =>
+        channel.assertPush('nope', undefined, { timeout: 30 }),
+      )
+      assert.match(message, /within 30 ms, but it did not arrive/)
+    } finally {
+      globalThis.setTimeout = saved
+    }
+  })
 })

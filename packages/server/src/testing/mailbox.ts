@@ -3,6 +3,7 @@
 // a failure lists everything that did arrive, so the message says what went wrong.
 
 import { AssertionError } from 'node:assert'
+import { realDelay } from './real-time.js'
 
 interface Entry<T> {
   readonly value: T
@@ -97,13 +98,11 @@ export type Raced<T> = { done: true; value: T } | { done: false }
 
 /** A real-time bound: it only limits how long a failing assertion waits. */
 export async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<Raced<T>> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<Raced<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms)
-  })
+  const delay = realDelay(ms)
+  const late = delay.done.then((): Raced<T> => ({ done: false }))
   try {
-    return await Promise.race([promise.then((value) => ({ done: true, value }) as const), timeout])
+    return await Promise.race([promise.then((value) => ({ done: true, value }) as const), late])
   } finally {
-    clearTimeout(timer)
+    delay.cancel()
   }
 }

@@ -6,6 +6,7 @@ import { MemoryBus, PubSub, silentLogger } from '@plume/pubsub'
 import { ManualScheduler, Tracker } from '@plume/tracker'
 import type { Logger } from '../types.js'
 import { PresenceNode, type NodeSettings } from './presence-node.js'
+import { nextTurn } from './real-time.js'
 
 /** Options of {@link PresenceCluster}; the periods default to the Tracker's own defaults. */
 export interface PresenceClusterOptions {
@@ -101,7 +102,7 @@ export class PresenceCluster {
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
       await this.bus.settle()
       await Promise.all([...this.#nodes.values()].map((n) => n.presence.flushed()))
-      await new Promise<void>((resolve) => setImmediate(resolve))
+      await nextTurn()
       if (this.bus.pending === 0) return
     }
   }

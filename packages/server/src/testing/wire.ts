@@ -7,6 +7,7 @@ import type { PubSub } from '@plume/pubsub'
 import { Mailbox } from './mailbox.js'
 import { show } from './match.js'
 import { MemorySocket, type CloseInfo } from './memory-socket.js'
+import { nextTurn } from './real-time.js'
 
 /** Bounds of the assertions, in real milliseconds. */
 export interface Timeouts {
@@ -45,7 +46,7 @@ export class Wire {
   /** Waits for the frames sent so far to be dispatched, then one event-loop turn. */
   async settle(): Promise<void> {
     await this.#lastSent
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await nextTurn()
   }
 
   /** Waits for the reply to `ref` on `topic`. */
