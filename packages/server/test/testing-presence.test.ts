@@ -11,6 +11,7 @@ import {
   Presence,
   silentLogger,
   type ChannelHandler,
+  type DiffPayload,
   type SocketOptions,
 } from '@plume/server'
 import { Tracker } from '@plume/tracker'
@@ -19,6 +20,7 @@ import {
   assertPresenceState,
   channelTest,
   PresenceCluster,
+  satisfying,
   type ChannelTest,
   type PresenceNode,
 } from '@plume/server/testing'
@@ -160,6 +162,26 @@ describe('testing: presence', () => {
     assert.ok(crashed >= 1000 - 2 * cluster.period, `crash noticed after ${crashed} virtual ms`)
     assert.deepEqual(Object.keys(await a.presence.list(T)), ['alice'])
     await assertPresenceDiff(alice, { leaves: ['bob'] })
+  })
+
+  it('a node restarted under the same name replaces its old presences at once', async () => {
+    const a = await cluster.node('a')
+    const alice = await join(a, 'alice')
+    await (await cluster.node('b')).track(T, 'bob')
+    await cluster.until('a lists bob', async () => 'bob' in (await a.presence.list(T)))
+    const [oldRef] = ((await a.presence.list(T))['bob']?.metas ?? []).map((m) => m['phx_ref'])
+    await cluster.nodes.get('b')?.crash()
+    const restarted = await cluster.node('b')
+    await restarted.track(T, 'bob')
+    const took = await cluster.until('the new bob replaces the old one on a', async () => {
+      const metas = (await a.presence.list(T))['bob']?.metas ?? []
+      return metas.length === 1 && metas[0]?.['phx_ref'] !== oldRef
+    })
+    assert.ok(took < 1000, `replaced after ${took} virtual ms, not by the down period`)
+    const oldLeft = satisfying('bob leaving with the old phx_ref', (d: DiffPayload) =>
+      (d.leaves['bob']?.metas ?? []).some((m) => m['phx_ref'] === oldRef),
+    )
+    await alice.assertPush('presence_diff', oldLeft)
   })
 
   it('an app-built node joins the cluster through cluster.pubsub and the shared clock', async () => {
