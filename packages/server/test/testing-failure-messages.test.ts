@@ -33,8 +33,8 @@ async function failure(fn: () => Promise<unknown>): Promise<{ message: string; m
   assert.fail('the assertion passed')
 }
 
-async function joined() {
-  const test = channelTest(UserSocket, { logger: silentLogger, timeout: 150, refuteTimeout: 50 })
+async function joined(timeout = 150, refuteTimeout = 50) {
+  const test = channelTest(UserSocket, { logger: silentLogger, timeout, refuteTimeout })
   const { channel } = await test.socket().subscribeAndJoin('room:1')
   return { test, channel }
 }
@@ -55,12 +55,12 @@ describe('testing: failure messages', () => {
   })
 
   it('a per-call timeout overrides the default bound', async () => {
-    const { test, channel } = await joined()
+    const { test, channel } = await joined(2000)
     await using _ = test
     const { message, ms } = await failure(() =>
       channel.assertPush('nope', undefined, { timeout: 20 }),
     )
-    assert.ok(ms < 140, `failed after ${ms} ms, bound 20`)
+    assert.ok(ms < 1500, `failed after ${ms} ms, bound 20`)
     assert.match(message, /^expected a push "nope" on room:1 with any payload within 20 ms/)
   })
 
@@ -90,17 +90,17 @@ describe('testing: failure messages', () => {
   })
 
   it('refutePush fails as soon as the push is there, naming it', async () => {
-    const { test, channel } = await joined()
+    const { test, channel } = await joined(150, 2000)
     await using _ = test
     const { message, ms } = await failure(() => channel.refutePush('hello'))
-    assert.ok(ms < 40, `refute of a push already here took ${ms} ms`)
+    assert.ok(ms < 1500, `refute of a push already here took ${ms} ms`)
     assert.match(
       message,
-      /^expected no push "hello" on room:1 with any payload within 50 ms, but one arrived/,
+      /^expected no push "hello" on room:1 with any payload within 2000 ms, but one arrived/,
     )
     await test.endpoint.broadcast('room:1', 'later', {})
     await channel.assertPush('later')
-    await channel.refutePush('later') // claimed pushes do not count
+    await channel.refutePush('later', undefined, { timeout: 50 }) // claimed pushes do not count
   })
 
   it('refutePush fails when the push arrives during the window', async () => {
