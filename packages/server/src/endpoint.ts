@@ -11,6 +11,7 @@ import { Connection } from './connection.js'
 import { ServerError } from './errors.js'
 import { broadcastMessage, createFastlaneDispatcher, FASTLANE_DISPATCHER } from './fastlane.js'
 import { attachToServer, type Mounts } from './http-attach.js'
+import { inProcess, type InProcessMount } from './in-process.js'
 import { defaultLogger } from './logger.js'
 import type { Payload } from './results.js'
 import { SocketHandler } from './socket-handler.js'
@@ -53,6 +54,7 @@ export class Endpoint {
   readonly #websockets = new Map<string, WebSocketTransport>()
   readonly #longpolls = new Map<string, LongPollTransport>()
   readonly #connections = new Set<Connection>()
+  readonly #handlers = new Map<string, SocketHandler>()
   readonly #detach = new Map<Server, () => void>()
   #server: Server | undefined
   #starting: Promise<void> | undefined
@@ -74,6 +76,11 @@ export class Endpoint {
   /** This node's name in the cluster (the PubSub's). */
   get nodeName(): string {
     return this.pubsub.nodeName
+  }
+
+  /** The injected clock and timers; channels that arm timers here can be driven by tests. */
+  get scheduler(): Scheduler {
+    return this.#scheduler
   }
 
   /** Number of open connections on this endpoint. */
@@ -99,6 +106,7 @@ export class Endpoint {
         throw new ServerError('INVALID_CONFIG', `a socket is already mounted at ${p}`)
       }
     }
+    this.#handlers.set(handler.options.path, handler)
     const deps = {
       scheduler: this.#scheduler,
       logger: this.#logger,
@@ -222,6 +230,12 @@ export class Endpoint {
   /** `await using endpoint = new Endpoint()` closes it. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
+  }
+
+  /** The socket mounted at `path`, for the in-process transport of `@plume/server/testing`. */
+  [inProcess](path: string): InProcessMount | undefined {
+    const handler = this.#handlers.get(path)
+    return handler && { handler, open: (s, auth) => this.#open(s, handler, auth, 'websocket') }
   }
 
   /** Routes an upgrade to the socket mounted at its path. */
