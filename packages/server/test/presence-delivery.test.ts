@@ -35,12 +35,12 @@ describe('Presence sink and event name', () => {
 })
 
 describe('Presence fetch on diffs', () => {
-  it('enriches joins and leaves and delivers in production order when an earlier fetch is slower', async () => {
-    const calls: Array<{ topic: string; keys: string[]; done: Deferred<void> }> = []
+  it('keeps one fetch in flight per topic and merges what arrives meanwhile into the next diff', async () => {
+    const calls: Array<{ keys: string[]; done: Deferred<void> }> = []
     const h = await harness({
-      fetch: async (topic, map) => {
+      fetch: async (_topic, map) => {
         const done = deferred<void>()
-        calls.push({ topic, keys: Object.keys(map), done })
+        calls.push({ keys: Object.keys(map), done })
         await done.promise
         return withUsers(map)
       },
@@ -49,29 +49,31 @@ describe('Presence fetch on diffs', () => {
       const diffs = h.spy(T)
       h.presence.track('o1', T, 'a', {})
       h.presence.track('o1', T, 'b', {})
-      h.presence.untrack('o1', T, 'a')
+      h.presence.track('o1', T, 'c', {})
+      h.presence.untrack('o1', T, 'b')
       await turn()
       assert.deepEqual(
         calls.map((c) => c.keys),
-        [['a'], ['b'], ['a']],
-        'fetch runs for every diff, concurrently',
+        [['a']],
+        'later diffs wait, they do not queue fetches',
       )
-      calls[2]!.done.resolve()
-      calls[1]!.done.resolve()
-      await turn()
-      assert.equal(diffs.length, 0, 'later diffs wait for the first one')
       calls[0]!.done.resolve()
+      await waitForCalls(calls, 2)
+      assert.deepEqual(
+        calls[1]!.keys,
+        ['c'],
+        'b joined and left inside the batch: it cancelled out',
+      )
+      calls[1]!.done.resolve()
       await h.presence.flushed()
       assert.deepEqual(
         diffs.map((d) => [Object.keys(d.joins), Object.keys(d.leaves)]),
         [
           [['a'], []],
-          [['b'], []],
-          [[], ['a']],
+          [['c'], []],
         ],
       )
-      assert.deepEqual(diffs[0]?.joins['a']?.['user'], { name: 'A' })
-      assert.deepEqual(diffs[2]?.leaves['a']?.['user'], { name: 'A' })
+      assert.deepEqual(diffs[1]?.joins['c']?.['user'], { name: 'C' })
     } finally {
       await h.close()
     }
@@ -95,11 +97,11 @@ describe('Presence fetch on diffs', () => {
       h.presence.track('o1', T, 'a', {})
       h.presence.track('o1', T, 'b', {})
       await turn()
-      gates[1]!.reject(new Error('fetch boom'))
-      await turn()
-      await turn()
-      gates[0]!.resolve()
-      await h.presence.flushed()
+      gates[0]!.reject(new Error('fetch boom'))
+      const flushed = h.presence.flushed()
+      await waitForCalls(gates, 2)
+      gates[1]!.resolve()
+      await flushed
       assert.deepEqual(unhandled, [])
       assert.deepEqual(
         h.errors.map((e) => (e as Error).message),
@@ -109,8 +111,8 @@ describe('Presence fetch on diffs', () => {
         diffs.map((d) => Object.keys(d.joins)),
         [['a'], ['b']],
       )
-      assert.deepEqual(diffs[0]?.joins['a']?.['user'], { name: 'A' })
-      assert.equal(diffs[1]?.joins['b']?.['user'], undefined)
+      assert.equal(diffs[0]?.joins['a']?.['user'], undefined)
+      assert.deepEqual(diffs[1]?.joins['b']?.['user'], { name: 'B' })
     } finally {
       process.off('unhandledRejection', onUnhandled)
       await h.close()
@@ -163,6 +165,12 @@ describe('Presence lifecycle', () => {
     await pubsub.close()
   })
 })
+
+// The next fetch starts a few promise turns after the previous diff is broadcast.
+async function waitForCalls(calls: readonly unknown[], n: number): Promise<void> {
+  for (let i = 0; i < 20 && calls.length < n; i++) await turn()
+  assert.equal(calls.length, n, `expected fetch call ${n}`)
+}
 
 function withUsers(map: PresenceMap): PresenceMap {
   const out: PresenceMap = {}

@@ -4,14 +4,17 @@
 // order, and links each tracked channel so its presences leave when the channel ends.
 // The semantics users see are described in docs/presence.md.
 import { TrackerError } from '@plume/tracker'
-import type { Meta, Tracker } from '@plume/tracker'
+import type { Meta, PresenceDiff, Tracker } from '@plume/tracker'
 import { defaultLogger } from '../logger.js'
 import type { Logger } from '../types.js'
 import { diffPayload, groupByKey } from './grouping.js'
 import type { DiffPayload, PresenceEntry, PresenceMap } from './grouping.js'
 import { MetasStore } from './metas.js'
 import type { MetasHandler } from './metas.js'
-import { OrderedQueue } from './ordered-queue.js'
+import { DiffPipeline } from './diff-pipeline.js'
+import type { CoalesceOptions } from './diff-pipeline.js'
+import { systemScheduler } from '../time.js'
+import type { Scheduler } from '../time.js'
 
 /** What Presence needs of a channel: a cluster-unique owner id, a topic, an end hook. */
 export interface PresenceChannel {
@@ -52,6 +55,23 @@ export interface PresenceOptions {
   logger?: Logger
   /** Event name of diffs. @default "presence_diff" */
   diffEvent?: string
+  /**
+   * Merging of each topic's diffs: a quiet topic's change goes out at once; a busy topic's
+   * changes go out as one `presence_diff` per window (10 ms, doubling up to 100 ms while the
+   * topic stays busy), with a join and a leave of the same presence cancelling out. `false`
+   * sends one diff per change, as Phoenix does. @default {minWindowMs: 10, maxWindowMs: 100}
+   */
+  coalesce?: CoalesceOptions | false
+  /**
+   * Topics whose members get `presence_count` (`{count}`: the number of present keys, sent at
+   * most once per window) instead of per-member diffs: for rooms too big for every member to
+   * hold every other. Members can still ask for {@link Presence.list}. @default none
+   */
+  countOnly?: (topic: string) => boolean
+  /** Event name of counts in count-only topics. @default "presence_count" */
+  countEvent?: string
+  /** Time for the coalescing windows. @default the real clock */
+  scheduler?: Scheduler
 }
 
 type MetaUpdate = Meta | ((old: Meta) => Meta)
@@ -72,7 +92,9 @@ export class Presence {
   readonly #fetch: PresenceFetch
   readonly #onError: (error: unknown) => void
   readonly #diffEvent: string
-  readonly #queue: OrderedQueue
+  readonly #pipeline: DiffPipeline
+  readonly #countOnly: (topic: string) => boolean
+  readonly #countEvent: string
   readonly #linked = new WeakSet<PresenceChannel>()
   readonly #metasHandlers = new Set<MetasHandler>()
   readonly #metas = new MetasStore()
@@ -86,14 +108,19 @@ export class Presence {
     this.#onError =
       options.onError ?? ((error) => logger.error('plume: presence failure', { error }))
     this.#diffEvent = options.diffEvent ?? 'presence_diff'
-    this.#queue = new OrderedQueue(this.#onError)
+    this.#countOnly = options.countOnly ?? (() => false)
+    this.#countEvent = options.countEvent ?? 'presence_count'
+    this.#pipeline = new DiffPipeline(
+      options.scheduler ?? systemScheduler,
+      (topic, diff) => this.#send(topic, diff),
+      this.#onError,
+      options.coalesce ?? {},
+    )
   }
 
   /** Starts the tracker and begins broadcasting diffs. */
   async start(): Promise<void> {
-    this.#unsubscribe ??= this.#tracker.onDiff((topic, diff) =>
-      this.#onDiff(topic, diffPayload(diff)),
-    )
+    this.#unsubscribe ??= this.#tracker.onDiff((topic, diff) => this.#onDiff(topic, diff))
     await this.#tracker.start()
   }
 
@@ -102,7 +129,7 @@ export class Presence {
     this.#unsubscribe?.()
     this.#unsubscribe = undefined
     await (options.graceful === true ? this.#tracker.gracefulPermdown() : this.#tracker.stop())
-    await this.#queue.idle()
+    await this.#pipeline.flushed()
   }
 
   /**
@@ -179,17 +206,28 @@ export class Presence {
     }
   }
 
-  /** Resolves when every diff produced so far has been broadcast. */
-  flushed(): Promise<void> {
-    return this.#queue.idle()
+  /** The number of distinct keys present on the topic (what count-only members are sent). */
+  count(channelOrTopic: PresenceChannel | string): number {
+    return new Set(this.#tracker.list(topicOf(channelOrTopic)).map(([key]) => key)).size
   }
 
-  #onDiff(topic: string, raw: DiffPayload): void {
-    this.#notifyMetas(topic, raw)
-    this.#queue.push(
-      () => this.#enrich(topic, raw),
-      (payload) => this.#sink.localBroadcast(topic, this.#diffEvent, payload),
-    )
+  /** Resolves when every diff produced so far has been broadcast (open windows cut short). */
+  flushed(): Promise<void> {
+    return this.#pipeline.flushed()
+  }
+
+  #onDiff(topic: string, diff: PresenceDiff): void {
+    this.#notifyMetas(topic, diff)
+    this.#pipeline.push(topic, diff)
+  }
+
+  async #send(topic: string, diff: PresenceDiff): Promise<void> {
+    if (this.#countOnly(topic)) {
+      this.#sink.localBroadcast(topic, this.#countEvent, { count: this.count(topic) })
+      return
+    }
+    const payload = await this.#enrich(topic, diffPayload(diff))
+    this.#sink.localBroadcast(topic, this.#diffEvent, payload)
   }
 
   async #enrich(topic: string, raw: DiffPayload): Promise<DiffPayload> {
@@ -205,8 +243,9 @@ export class Presence {
     }
   }
 
-  #notifyMetas(topic: string, raw: DiffPayload): void {
+  #notifyMetas(topic: string, diff: PresenceDiff): void {
     if (this.#metasHandlers.size === 0) return
+    const raw = diffPayload(diff)
     // A topic first seen here (or after a handler came late) is seeded from the tracker,
     // whose state already includes this diff.
     const presences = this.#metas.has(topic)
