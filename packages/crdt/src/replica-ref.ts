@@ -8,10 +8,13 @@ import type { ReplicaRef } from './types.js'
  * @example replicaRef('node1', 'k3x9') // 'node1#k3x9'
  */
 export function replicaRef(name: string, vsn: string | number): ReplicaRef {
-  const v = String(vsn)
   if (typeof name !== 'string' || name.length === 0) {
     throw new CrdtError('INVALID_ARGUMENT', 'replica name must be a non-empty string')
   }
+  if (typeof vsn !== 'string' && typeof vsn !== 'number') {
+    throw new CrdtError('INVALID_ARGUMENT', `vsn must be a string or a number, got ${typeof vsn}`)
+  }
+  const v = String(vsn)
   if (v.length === 0 || v.includes('#')) {
     throw new CrdtError('INVALID_ARGUMENT', `vsn must be non-empty and contain no '#': ${v}`)
   }
@@ -22,7 +25,8 @@ export function replicaRef(name: string, vsn: string | number): ReplicaRef {
 export function parseReplicaRef(ref: ReplicaRef): { name: string; vsn: string } {
   const at = typeof ref === 'string' ? ref.lastIndexOf('#') : -1
   if (at <= 0 || at === ref.length - 1) {
-    throw new CrdtError('INVALID_INPUT', `malformed replica ref: ${String(ref)}`)
+    const shown = typeof ref === 'string' ? JSON.stringify(ref) : `of type ${typeof ref}`
+    throw new CrdtError('INVALID_INPUT', `malformed replica ref: ${shown}`)
   }
   return { name: ref.slice(0, at), vsn: ref.slice(at + 1) }
 }

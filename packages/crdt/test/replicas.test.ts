@@ -13,6 +13,9 @@ describe('replica table', () => {
     assert.throws(() => replicaRef('', 1))
     assert.throws(() => replicaRef('n', 'a#b'))
     assert.throws(() => parseReplicaRef('nohash'))
+    const trap = { toString: null } as unknown as string
+    assert.throws(() => replicaRef('n', trap), { name: 'CrdtError', code: 'INVALID_ARGUMENT' })
+    assert.throws(() => parseReplicaRef(trap), { name: 'CrdtError', code: 'INVALID_INPUT' })
   })
 
   it('a heartbeat from an unknown name adds it up', () => {
