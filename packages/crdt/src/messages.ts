@@ -13,6 +13,7 @@ import {
 import type { WireContext, WireDelta, WireState } from './codec.js'
 import { CrdtError } from './errors.js'
 import { isReplicaRef } from './replica-ref.js'
+import { describeValue } from './validate.js'
 import type { Context, Delta, Payload, ReplicaRef } from './types.js'
 
 /** A decoded replication message. */
@@ -72,13 +73,6 @@ function requestRef(x: unknown): string {
   return x
 }
 
-// A peer controls `t`: it may be an object whose toString is missing or throws, so only a
-// string is ever shown, cut short, and anything else is named by its type.
-function describeType(t: unknown): string {
-  if (typeof t !== 'string') return `of type ${t === null ? 'null' : typeof t}`
-  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t)
-}
-
 /** Decodes and validates a replication message; throws CrdtError INVALID_INPUT. */
 export function decodeMessage(x: unknown): ReplicationMessage {
   if (!isObject(x)) throw new CrdtError('INVALID_INPUT', 'message is not an object')
@@ -104,6 +98,6 @@ export function decodeMessage(x: unknown): ReplicationMessage {
     case 'perm':
       return { t: 'perm', from }
     default:
-      throw new CrdtError('INVALID_INPUT', `unknown message type ${describeType(x['t'])}`)
+      throw new CrdtError('INVALID_INPUT', `unknown message type ${describeValue(x['t'])}`)
   }
 }

@@ -2,6 +2,7 @@
 // contains '#', so the last '#' splits it. A dot is keyed "<clock>:<ref>" in maps.
 import { CrdtError } from './errors.js'
 import type { ReplicaRef } from './types.js'
+import { describeValue } from './validate.js'
 
 /**
  * Builds a replica ref.
@@ -12,7 +13,10 @@ export function replicaRef(name: string, vsn: string | number): ReplicaRef {
     throw new CrdtError('INVALID_ARGUMENT', 'replica name must be a non-empty string')
   }
   if (typeof vsn !== 'string' && typeof vsn !== 'number') {
-    throw new CrdtError('INVALID_ARGUMENT', `vsn must be a string or a number, got ${typeof vsn}`)
+    throw new CrdtError(
+      'INVALID_ARGUMENT',
+      `vsn must be a string or a number: ${describeValue(vsn)}`,
+    )
   }
   const v = String(vsn)
   if (v.length === 0 || v.includes('#')) {
@@ -25,8 +29,7 @@ export function replicaRef(name: string, vsn: string | number): ReplicaRef {
 export function parseReplicaRef(ref: ReplicaRef): { name: string; vsn: string } {
   const at = typeof ref === 'string' ? ref.lastIndexOf('#') : -1
   if (at <= 0 || at === ref.length - 1) {
-    const shown = typeof ref === 'string' ? JSON.stringify(ref) : `of type ${typeof ref}`
-    throw new CrdtError('INVALID_INPUT', `malformed replica ref: ${shown}`)
+    throw new CrdtError('INVALID_INPUT', `malformed replica ref: ${describeValue(ref)}`)
   }
   return { name: ref.slice(0, at), vsn: ref.slice(at + 1) }
 }

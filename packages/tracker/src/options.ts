@@ -1,5 +1,6 @@
 // Tracker options (spec §4.2): defaults, and validation of every field and of the cross-field
 // rules (downPeriod ≥ 2·broadcastPeriod, permdownPeriod > downPeriod), resolved once.
+import { describeValue } from '@plume/crdt'
 import { consoleLogger } from '@plume/pubsub'
 import type { Logger, PubSub } from '@plume/pubsub'
 import { TrackerError } from './errors.js'
@@ -62,15 +63,15 @@ function invalid(message: string): TrackerError {
   return new TrackerError('INVALID_OPTIONS', message)
 }
 
-function int(name: string, v: number, min: number): number {
-  if (!Number.isSafeInteger(v) || v < min)
-    throw invalid(`${name} must be an integer >= ${min}, got ${String(v)}`)
+function int(name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+    throw invalid(`${name} must be an integer >= ${min}, got ${describeValue(v)}`)
   return v
 }
 
-function positive(name: string, v: number): number {
+function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-    throw invalid(`${name} must be a positive number, got ${String(v)}`)
+    throw invalid(`${name} must be a positive number, got ${describeValue(v)}`)
   return v
 }
 
@@ -83,16 +84,21 @@ function checkPubSub(p: unknown): PubSub {
   return p as PubSub
 }
 
-/** Applies defaults and validates; throws TrackerError INVALID_OPTIONS with the fix. */
-export function resolveOptions(o: TrackerOptions): ResolvedOptions {
-  if (typeof o !== 'object' || o === null) throw invalid('options object is required')
-  const name = o.name ?? 'presence'
-  if (typeof name !== 'string' || name.length === 0)
-    throw invalid('name must be a non-empty string')
-  const broadcastPeriod = positive('broadcastPeriod', o.broadcastPeriod ?? 1500)
+type Timing = Pick<
+  ResolvedOptions,
+  'broadcastPeriod' | 'maxSilentPeriods' | 'downPeriod' | 'permdownPeriod'
+>
+
+function resolveBroadcastPeriod(v: unknown): number {
+  const broadcastPeriod = positive('broadcastPeriod', v ?? 1500)
   // It arms a timer, and Node fires longer timers after 1 ms: a busy tick loop.
   if (broadcastPeriod > MAX_TIMER_MS)
     throw invalid(`broadcastPeriod must be <= ${MAX_TIMER_MS} ms, got ${broadcastPeriod}`)
+  return broadcastPeriod
+}
+
+function resolveTiming(o: TrackerOptions): Timing {
+  const broadcastPeriod = resolveBroadcastPeriod(o.broadcastPeriod)
   const maxSilentPeriods = int('maxSilentPeriods', o.maxSilentPeriods ?? 10, 0)
   const downPeriod = positive('downPeriod', o.downPeriod ?? broadcastPeriod * maxSilentPeriods * 2)
   const permdownPeriod = positive('permdownPeriod', o.permdownPeriod ?? 1_200_000)
@@ -104,27 +110,43 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
   if (permdownPeriod <= downPeriod) {
     throw invalid(`permdownPeriod (${permdownPeriod}) must be > downPeriod (${downPeriod})`)
   }
-  const maxDeltaSizes = o.maxDeltaSizes ?? [100, 1000, 10_000]
-  if (!Array.isArray(maxDeltaSizes) || maxDeltaSizes.length === 0)
+  return { broadcastPeriod, maxSilentPeriods, downPeriod, permdownPeriod }
+}
+
+function resolveName(v: unknown): string {
+  const name = v ?? 'presence'
+  if (typeof name !== 'string' || name.length === 0)
+    throw invalid(`name must be a non-empty string, got ${describeValue(name)}`)
+  return name
+}
+
+function resolveDeltaSizes(v: unknown): number[] {
+  const sizes = v ?? [100, 1000, 10_000]
+  if (!Array.isArray(sizes) || sizes.length === 0)
     throw invalid('maxDeltaSizes must be a non-empty array')
-  maxDeltaSizes.forEach((n, i) => int(`maxDeltaSizes[${i}]`, n, 1))
+  return sizes.map((n: unknown, i) => int(`maxDeltaSizes[${i}]`, n, 1))
+}
+
+function resolveEffects(o: TrackerOptions): Pick<ResolvedOptions, 'scheduler' | 'random'> {
   const random = o.random ?? Math.random
   if (typeof random !== 'function') throw invalid('random must be a function')
   const scheduler = o.scheduler ?? systemScheduler
   if (typeof scheduler.after !== 'function' || typeof scheduler.now !== 'function')
     throw invalid('scheduler must have now() and after()')
+  return { scheduler, random }
+}
+
+/** Applies defaults and validates; throws TrackerError INVALID_OPTIONS with the fix. */
+export function resolveOptions(o: TrackerOptions): ResolvedOptions {
+  if (typeof o !== 'object' || o === null) throw invalid('options object is required')
   return {
     pubsub: checkPubSub(o.pubsub),
-    name,
-    scheduler,
+    name: resolveName(o.name),
+    ...resolveTiming(o),
+    ...resolveEffects(o),
     poolSize: int('poolSize', o.poolSize ?? 1, 1),
-    broadcastPeriod,
-    maxSilentPeriods,
-    downPeriod,
-    permdownPeriod,
     clockSamplePeriods: int('clockSamplePeriods', o.clockSamplePeriods ?? 2, 1),
-    maxDeltaSizes: [...maxDeltaSizes],
+    maxDeltaSizes: resolveDeltaSizes(o.maxDeltaSizes),
     logger: o.logger ?? consoleLogger,
-    random,
   }
 }

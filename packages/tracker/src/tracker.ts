@@ -1,7 +1,7 @@
 // The Tracker: a pool of shards per node (spec §4.1). Every operation on a topic goes to
 // shard fnv1a32(topic) mod poolSize, which replicates only with the same-numbered shard of
 // the other nodes. Reads are served from the shard's state without any round trip.
-import { replicaRef } from '@plume/crdt'
+import { metaProblem, replicaRef, stringProblem } from '@plume/crdt'
 import type { ReplicaInfo } from '@plume/crdt'
 import type { DiffListener, Meta, PresenceDiff } from './diff.js'
 import { TrackerError } from './errors.js'
@@ -11,14 +11,15 @@ import { Shard } from './shard.js'
 
 type Lifecycle = 'idle' | 'started' | 'stopped'
 
+// The checks live in @plume/crdt (TrackerState runs them too); here they throw TrackerError.
 function checkString(name: string, v: unknown): void {
-  if (typeof v !== 'string') throw new TrackerError('INVALID_ARGUMENT', `${name} must be a string`)
+  const problem = stringProblem(name, v)
+  if (problem !== undefined) throw new TrackerError('INVALID_ARGUMENT', problem)
 }
 
 function checkMeta(meta: unknown): Meta {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw new TrackerError('INVALID_ARGUMENT', 'meta must be a plain object')
-  }
+  const problem = metaProblem(meta)
+  if (problem !== undefined) throw new TrackerError('INVALID_ARGUMENT', problem)
   return meta as Meta
 }
 

@@ -30,6 +30,11 @@ describe('Tracker options', () => {
     ['zero cap', { maxDeltaSizes: [0] }],
     ['empty name', { name: '' }],
     ['clockSamplePeriods 0', { clockSamplePeriods: 0 }],
+    ['poolSize with a toString trap', { poolSize: { toString: null } }],
+    ['broadcastPeriod with a toString trap', { broadcastPeriod: { toString: null } }],
+    ['maxDeltaSizes holding a toString trap', { maxDeltaSizes: [{ toString: null }] }],
+    ['broadcastPeriod as a numeric string', { broadcastPeriod: '100' }],
+    ['name as an object', { name: { toString: null } }],
   ]
   for (const [name, o] of bad) {
     it(`rejects ${name}`, () => {
@@ -153,6 +158,9 @@ describe('Tracker local operations', () => {
     const { tracker } = await cluster.add('a')
     assert.throws(() => tracker.track('o', 'room', 'k', null as never), code('INVALID_ARGUMENT'))
     assert.throws(() => tracker.track('o', 5 as never, 'k', {}), code('INVALID_ARGUMENT'))
+    const trap = { toString: null } as never
+    assert.throws(() => tracker.track(trap, 'room', 'k', {}), code('INVALID_ARGUMENT'))
+    assert.throws(() => tracker.untrack('o', trap, 'k'), code('INVALID_ARGUMENT'))
     tracker.track('o', 'room', 'k', {})
     assert.throws(() => tracker.update('o', 'room', 'k', [] as never), code('INVALID_ARGUMENT'))
     assert.throws(
