@@ -1,4 +1,4 @@
-// The four replication messages of a tracker shard (spec §4.6, §4.14) and their JSON form
+// The four replication messages of a tracker shard and their JSON form
 // `{t, from, ref?, delta|state?, clock?}`. decodeMessage validates the whole message and
 // throws CrdtError INVALID_INPUT; it never returns a half-checked value.
 import {

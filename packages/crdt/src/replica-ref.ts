@@ -1,4 +1,4 @@
-// Replica refs and dot keys. A ref is the string "<name>#<vsn>" (spec §4.14); the vsn never
+// Replica refs and dot keys. A ref is the string "<name>#<vsn>"; the vsn never
 // contains '#', so the last '#' splits it. A dot is keyed "<clock>:<ref>" in maps.
 import { CrdtError } from './errors.js'
 import type { ReplicaRef } from './types.js'

@@ -1,4 +1,4 @@
-// Wire codec (spec §4.14): round trips through JSON text, and validation that turns every
+// Wire codec: round trips through JSON text, and validation that turns every
 // malformed input into a CrdtError (a peer's bad message must never crash a shard).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Port of phoenix_pubsub replica_test.exs (spec §7.8) plus the restart rules of §4.11.
+// Port of phoenix_pubsub replica_test.exs plus the restart rules.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { detectDown, heartbeat, parseReplicaRef, permdown, replicaRef } from '@plume/crdt'

@@ -1,4 +1,4 @@
-// fast-check laws of the CRDT (house style §7.4): idempotent merge, delivery order does not
+// fast-check laws of the CRDT: idempotent merge, delivery order does not
 // change the visible set, a delta stream and the full state agree, compaction preserves
 // membership, and the sum of reported diffs equals the visible state. The seed is printed.
 import assert from 'node:assert/strict'

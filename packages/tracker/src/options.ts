@@ -1,4 +1,4 @@
-// Tracker options (spec §4.2): defaults, and validation of every field and of the cross-field
+// Tracker options: defaults, and validation of every field and of the cross-field
 // rules (downPeriod ≥ 2·broadcastPeriod, permdownPeriod > downPeriod), resolved once.
 import { describeValue } from '@plume/crdt'
 import { consoleLogger } from '@plume/pubsub'

@@ -1,4 +1,4 @@
-// One tracker shard (spec §4.1–§4.12): owns a TrackerState, the replica liveness table and
+// One tracker shard: owns a TrackerState, the replica liveness table and
 // the delta generations, and drives them with heartbeats, transfer requests/acks and down
 // detection over its replication topic. All time comes from the injected Scheduler; every
 // incoming message is validated and a malformed one is logged and dropped.

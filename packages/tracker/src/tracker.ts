@@ -1,4 +1,4 @@
-// The Tracker: a pool of shards per node (spec §4.1). Every operation on a topic goes to
+// The Tracker: a pool of shards per node. Every operation on a topic goes to
 // shard fnv1a32(topic) mod poolSize, which replicates only with the same-numbered shard of
 // the other nodes. Reads are served from the shard's state without any round trip.
 import { metaProblem, replicaRef, stringProblem } from '@plume/crdt'

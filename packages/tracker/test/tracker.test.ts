@@ -1,5 +1,5 @@
-// Single-node and API behaviour of the Tracker (spec §4.4, §4.13, §7.8 pool tests, §7.9
-// untrack/update/duplicate cases): local diffs, phx_ref handling, options validation.
+// Single-node and API behaviour of the Tracker (with the untrack, update and
+// duplicate cases of phoenix_pubsub's tests): local diffs, phx_ref handling, options validation.
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { PubSub, silentLogger } from '@plume/pubsub'
