@@ -20,6 +20,8 @@ interface Live {
 }
 
 const encoder = new TextEncoder()
+/** NATS' default `max_payload`. */
+const DEFAULT_MAX_PAYLOAD = 1_048_576
 
 // nats publishes synchronously; callers of the Adapter contract expect a rejection, not a throw.
 // A throw inside a Promise executor becomes the rejection.
@@ -44,6 +46,14 @@ export class NatsAdapter implements Adapter {
   readonly #opts: ResolvedNatsOptions
   readonly #instanceId = randomUUID()
   readonly #core: AdapterCore<Live>
+
+  /**
+   * Largest envelope the server accepts: its `max_payload` once connected (1 MiB, the NATS
+   * default, before that).
+   */
+  get maxMessageBytes(): number {
+    return this.#core.live?.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD
+  }
 
   /** Validates options; connects nothing until {@link NatsAdapter.start}. */
   constructor(options: NatsAdapterOptions) {
@@ -165,7 +175,7 @@ export class NatsAdapter implements Adapter {
 
   #publish(subject: string, mode: Envelope['mode'], node: string, msg: RemoteMessage): void {
     const live = this.#core.requireStarted()
-    const text = this.#core.encode(mode, node, msg)
+    const text = this.#core.encode(mode, node, msg, this.maxMessageBytes)
     if (live.status.down) {
       // The client would buffer without bound until reconnect; drop instead (at-most-once,
       // like the Redis adapter). The outage itself is already logged once.

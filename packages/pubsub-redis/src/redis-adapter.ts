@@ -39,6 +39,11 @@ export class RedisAdapter implements Adapter {
   readonly #instanceId = randomUUID()
   readonly #core: AdapterCore<Live>
 
+  /** Largest envelope one PUBLISH carries (the `maxMessageBytes` option). */
+  get maxMessageBytes(): number {
+    return this.#opts.maxMessageBytes
+  }
+
   /** Validates options; connects nothing until {@link RedisAdapter.start}. */
   constructor(options: RedisAdapterOptions) {
     this.#opts = resolveOptions(options)
@@ -164,7 +169,7 @@ export class RedisAdapter implements Adapter {
 
   async #publish(mode: Envelope['mode'], node: string, msg: RemoteMessage): Promise<void> {
     const live = this.#core.requireStarted()
-    const text = this.#core.encode(mode, node, msg)
+    const text = this.#core.encode(mode, node, msg, this.#opts.maxMessageBytes)
     try {
       await live.pub.publish(this.channel, text)
     } catch (error) {

@@ -2,6 +2,7 @@
 // (idle → starting → started → closed, with a close() that may land during a start), the
 // guard of the send methods, and the receive path (envelope header filter, decode, deliver,
 // log). An adapter keeps only what talks to its broker.
+import { Buffer } from 'node:buffer'
 import { PubSubError } from './errors.js'
 import { decodeEnvelope, encodeEnvelope, envelopeHeaderFilter } from './envelope.js'
 import type { Envelope } from './envelope.js'
@@ -107,10 +108,23 @@ export class AdapterCore<Live> {
     return this.#live
   }
 
-  /** Envelope text of a send from this node (`BAD_MESSAGE` when it cannot be carried). */
-  encode(mode: Envelope['mode'], node: string, msg: RemoteMessage): string {
+  /**
+   * Envelope text of a send from this node; `BAD_MESSAGE` when it cannot be carried or is
+   * larger than `maxBytes` (UTF-8), the broker's payload limit.
+   */
+  encode(mode: Envelope['mode'], node: string, msg: RemoteMessage, maxBytes = Infinity): string {
     const { topic, dispatcher, message } = msg
-    return encodeEnvelope({ v: 1, mode, node, sender: this.nodeName, topic, dispatcher, message })
+    const sender = this.nodeName
+    const text = encodeEnvelope({ v: 1, mode, node, sender, topic, dispatcher, message })
+    // A UTF-8 byte is at least one UTF-16 unit: short texts skip the byte count.
+    if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) {
+      const size = Buffer.byteLength(text)
+      throw new PubSubError(
+        'BAD_MESSAGE',
+        `${this.#kind}: ${size} bytes exceed the limit ${maxBytes}`,
+      )
+    }
+    return text
   }
 
   /**

@@ -115,7 +115,9 @@ function build(raw: Raw, self: string): ReplicationMessage | undefined {
 let remoteJoins = 0
 describe('hostile but well-formed replication traffic', () => {
   it('never makes a shard log an error, and diffs always sum to list()', async () => {
-    const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000)
+    const seed = Number(
+      process.env['FC_SEED'] ?? process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000,
+    )
     console.log(`hostile peer traffic seed ${seed}`)
     await fc.assert(
       fc.asyncProperty(fc.array(arbMsg, { maxLength: 40 }), async (script) => {
