@@ -93,6 +93,7 @@ export class Tracker {
     const phxRef = shard.nextRef()
     const full = { ...checkMeta(meta), phx_ref: phxRef }
     shard.state.join(owner, topic, key, full)
+    shard.changed()
     this.#emit(topic, { joins: [[key, full]], leaves: [] })
     return phxRef
   }
@@ -104,7 +105,9 @@ export class Tracker {
     const shard = this.#shard(topic)
     if (this.#lifecycle !== 'started') return
     const gone = shard.state.leave(owner, topic, key)
-    if (gone) shard.report([], [gone])
+    if (!gone) return
+    shard.changed()
+    shard.report([], [gone])
   }
 
   /** Stops tracking every presence of `owner` (call it when the channel/connection ends). Never fails for lifecycle reasons. */
@@ -113,7 +116,9 @@ export class Tracker {
     if (this.#lifecycle !== 'started') return
     for (const shard of this.#shards) {
       const gone = shard.state.leaveOwner(owner)
-      if (gone.length > 0) shard.report([], gone)
+      if (gone.length === 0) continue
+      shard.changed()
+      shard.report([], gone)
     }
   }
 
@@ -135,6 +140,7 @@ export class Tracker {
     const phxRef = shard.nextRef()
     const full = { ...next, phx_ref: phxRef, phx_ref_prev: oldMeta['phx_ref'] }
     shard.state.update(owner, topic, key, full)
+    shard.changed()
     this.#emit(topic, { joins: [[key, full]], leaves: [[key, oldMeta]] })
     return phxRef
   }

@@ -16,7 +16,15 @@ afterEach(async () => {
 describe('Tracker options', () => {
   const pubsub = new PubSub({ logger: silentLogger })
   const bad: Array<[string, Record<string, unknown>]> = [
-    ['downPeriod < 2 * broadcastPeriod', { broadcastPeriod: 100, downPeriod: 199 }],
+    [
+      'downPeriod < 2 * broadcastPeriod (liveness on the tick)',
+      { heartbeatPeriod: 0, broadcastPeriod: 100, downPeriod: 199 },
+    ],
+    ['downPeriod < 3 * heartbeatPeriod', { heartbeatPeriod: 500, downPeriod: 1499 }],
+    ['negative heartbeatPeriod', { heartbeatPeriod: -1 }],
+    ['heartbeatPeriod beyond the longest timer', { heartbeatPeriod: 2 ** 31 }],
+    ['heartbeatPeriod with a toString trap', { heartbeatPeriod: { toString: null } }],
+    ['eagerReplication that is not a boolean', { eagerReplication: 'yes' }],
     ['permdownPeriod == downPeriod', { downPeriod: 500, permdownPeriod: 500 }],
     ['permdownPeriod < downPeriod', { downPeriod: 500, permdownPeriod: 400 }],
     ['poolSize 0', { poolSize: 0 }],
@@ -71,6 +79,7 @@ describe('Tracker local operations', () => {
     const t = new Tracker({
       pubsub: new PubSub({ logger: silentLogger }),
       scheduler: cluster.scheduler,
+      heartbeatPeriod: 0, // one timer per shard: the tick
     })
     await Promise.all([t.start(), t.start()])
     assert.equal(cluster.scheduler.pending, 1)

@@ -9,7 +9,12 @@ import { ManualScheduler, Tracker } from '@plume/tracker'
 import type { PresenceDiff, TrackerOptions } from '@plume/tracker'
 
 export const PERIOD = 100
+// The ported Phoenix scenarios count ticks: they run with replication at the tick and
+// liveness on the tick, as Phoenix does. Eager replication and the heartbeat timer have
+// their own tests.
 export const BASE: Partial<TrackerOptions> = {
+  eagerReplication: false,
+  heartbeatPeriod: 0,
   broadcastPeriod: PERIOD,
   maxSilentPeriods: 0,
   downPeriod: 500,
