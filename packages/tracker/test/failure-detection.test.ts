@@ -91,4 +91,3 @@ async function stalledPeerSees(
   await pubsub.close()
   return { leaves, list }
 }
-
