@@ -101,7 +101,7 @@ describe('AdapterCore receive', () => {
       got.map((m) => m.message),
       ['b', 'd'],
     )
-    assert.deepEqual(logs, [])
+    assert.equal(logs.length, 0)
   })
 
   it("skips other nodes' direct sends on the header, without decoding the rest", () => {
@@ -109,7 +109,7 @@ describe('AdapterCore receive', () => {
     core.beginStart((m) => got.push(m))
     const corruptBody = env({ mode: 'only', node: 'other' }).replace('"message":1', '"message":{')
     core.receive(corruptBody, {})
-    assert.deepEqual(logs, [], 'a direct send to another node is not even parsed')
+    assert.equal(logs.length, 0, 'a direct send to another node is not even parsed')
     core.receive(env({ mode: 'only', node: 'me' }).replace('"message":1', '"message":{'), {
       at: 'x',
     })
