@@ -117,7 +117,7 @@ export class Reassembly {
 
   #own(from: string): Map<string, Partial> {
     let own = this.#pending.get(from)
-    if (own === undefined) this.#pending.set(from, (own = new Map()))
+    if (own === undefined) this.#pending.set(from, (own = new Map<string, Partial>()))
     return own
   }
 }
