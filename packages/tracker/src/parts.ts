@@ -65,7 +65,7 @@ export function decodePart(x: unknown): Part | undefined {
   return { t, from, id, i, n, text }
 }
 
-interface Partial {
+interface Incomplete {
   readonly slices: Array<string | undefined>
   got: number
   readonly since: number
@@ -76,7 +76,7 @@ interface Partial {
  * incomplete messages per sender (the oldest goes first), and `expire` drops stale ones.
  */
 export class Reassembly {
-  readonly #pending = new Map<string, Map<string, Partial>>()
+  readonly #pending = new Map<string, Map<string, Incomplete>>()
   readonly #perSender: number
 
   constructor(perSender = 4) {
@@ -115,9 +115,9 @@ export class Reassembly {
     return total
   }
 
-  #own(from: string): Map<string, Partial> {
+  #own(from: string): Map<string, Incomplete> {
     let own = this.#pending.get(from)
-    if (own === undefined) this.#pending.set(from, (own = new Map<string, Partial>()))
+    if (own === undefined) this.#pending.set(from, (own = new Map<string, Incomplete>()))
     return own
   }
 }
