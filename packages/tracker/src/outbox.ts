@@ -59,7 +59,8 @@ export class Outbox {
     const wire = encodeMessage(msg)
     const limit = this.#d.pubsub.maxMessageBytes
     if (limit === Infinity || msg.t === 'perm') return [wire]
-    const budget = limit - this.#reserve
+    // Names longer than the limit allows would leave no room: keep half the limit for data.
+    const budget = limit - Math.min(this.#reserve, limit / 2)
     const text = JSON.stringify(wire)
     // A UTF-8 byte is at least one UTF-16 unit: short texts skip the byte count.
     if (text.length * 3 <= budget || Buffer.byteLength(text) <= budget) return [wire]
