@@ -3,7 +3,7 @@
 // deltas only at the tick and forces an empty heartbeat every maxSilentPeriods ticks; with
 // `eagerReplication: false, heartbeatPeriod: 0` this class does exactly that.
 import { isDeltaEmpty } from '@plume/crdt'
-import type { Delta, DeltaGenerations, TrackerState } from '@plume/crdt'
+import type { Context, Delta, DeltaGenerations, TrackerState } from '@plume/crdt'
 import type { ResponsiveClock } from './liveness.js'
 import type { ResolvedOptions } from './options.js'
 import type { Outbox } from './outbox.js'
@@ -29,6 +29,8 @@ export class Heartbeats {
   #flushing: Cancel | undefined
   /** A heartbeat went out since the last beat: the beat need not send one. */
   #sentSinceBeat = false
+  /** When the last heartbeat carrying the full clock went out (scheduler time). */
+  #clockSentAt = -Infinity
   #stopped = false
 
   constructor(deps: HeartbeatDeps) {
@@ -93,8 +95,17 @@ export class Heartbeats {
 
   #send(delta: Delta | null): void {
     const { state, out } = this.#d
-    out.broadcast({ t: 'hb', from: state.replica, delta, clock: state.gossipClock() })
+    out.broadcast({ t: 'hb', from: state.replica, delta, clock: this.#clock(delta) })
     this.#silent = 0
     this.#sentSinceBeat = true
+  }
+
+  // Peers need our clock once per tick to decide on transfers; a liveness beat in between
+  // carries an empty one (receivers ignore empty clocks), which keeps idle traffic small.
+  #clock(delta: Delta | null): Context {
+    const now = this.#o.scheduler.now()
+    if (delta === null && now - this.#clockSentAt < this.#o.broadcastPeriod) return new Map()
+    this.#clockSentAt = now
+    return this.#d.state.gossipClock()
   }
 }

@@ -50,6 +50,22 @@ describe('failure detection', () => {
     assert.ok(gone > 15_000 && gone <= 31_600, `gone after ${gone} ms`)
   })
 
+  it('liveness beats carry the full clock once per tick, an empty one in between', async () => {
+    cluster = new Cluster({}, {}, {})
+    const a = await cluster.add('a')
+    await cluster.add('b')
+    a.tracker.track('o', 'room', 'alice', {})
+    await cluster.advance(1000)
+    const since = cluster.seen.length
+    await cluster.advance(6000)
+    const beats = cluster.seen
+      .slice(since)
+      .filter((s) => s.at === 'b' && s.msg.t === 'hb' && s.msg.from.startsWith('a#'))
+    const full = beats.filter((s) => s.msg.t === 'hb' && s.msg.clock.size > 0).length
+    assert.equal(beats.length, 12, 'a beat every 500 ms')
+    assert.equal(full, 4, 'a full clock every 1500 ms (broadcastPeriod)')
+  })
+
   it('a node whose event loop stalled 10 s does not call its live peers down', async () => {
     const stall = await stalledPeerSees({})
     assert.deepEqual(stall.leaves, [])
