@@ -8,9 +8,17 @@ import { crdtMerge } from './crdt-merge.js'
 import { fanout } from './fanout.js'
 import { gcAvailable, markdownTable, type Benchmark, type Row } from './harness.js'
 import { presenceSync } from './presence-sync.js'
+import { scale } from './scale.js'
 import { trackerThroughput } from './tracker-throughput.js'
 
-const ALL: readonly Benchmark[] = [crdtMerge, fanout, presenceSync, trackerThroughput, bundleSize]
+const ALL: readonly Benchmark[] = [
+  crdtMerge,
+  fanout,
+  presenceSync,
+  trackerThroughput,
+  bundleSize,
+  scale,
+]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]
@@ -40,7 +48,11 @@ function select(names: readonly string[]): Benchmark[] {
 }
 
 async function main(): Promise<void> {
-  const chosen = select(process.argv.slice(2))
+  // `--name value` pairs are options of the chosen benchmarks, not benchmark names.
+  const names = process.argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'))
+  const chosen = select(names)
   const started = performance.now()
   console.log(
     `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

@@ -1,4 +1,4 @@
-// Causal bookkeeping of a normal-mode state (spec §4.7): adding a seen dot, and compaction,
+// Causal bookkeeping of a normal-mode state: adding a seen dot, and compaction,
 // which folds cloud dots contiguous with the context into it. Clouds only ever hold dots
 // above the context, so compaction walks upward from the context and costs O(advance).
 import type { Clouds, Context, Payload, ReplicaRef } from './types.js'

@@ -1,4 +1,4 @@
-// Version-vector algebra (spec §4.10). The definitions follow upstream exactly, including
+// Version-vector algebra. The definitions follow upstream exactly, including
 // the asymmetric `dominatesOrEqual` (it walks the keys of `a` only) and the size rule of
 // `dominates`, because delta-generation selection and transfer sampling depend on them.
 import type { Context, ReadonlyClouds, ReadonlyContext, ReplicaRef } from './types.js'
@@ -72,7 +72,7 @@ export function clocksEqual(a: ReadonlyContext, b: ReadonlyContext): boolean {
 }
 
 /**
- * Adds a clock to a set of maximal clocks (spec §4.10): empty clocks are ignored; a clock
+ * Adds a clock to a set of maximal clocks: empty clocks are ignored; a clock
  * dominating the set's upper bound replaces the set; one dominated by it changes nothing;
  * otherwise it evicts the members it dominates and joins unless a member dominates it.
  */
@@ -91,7 +91,7 @@ export function clocksetReplicas(set: readonly ClockEntry[]): ReplicaRef[] {
   return set.map(([r]) => r)
 }
 
-/** `seen(ctx, clouds, (r, c))` of spec §4.7: covered by the context or present in a cloud. */
+/** `seen(ctx, clouds, (r, c))`: covered by the context or present in a cloud. */
 export function seen(
   ctx: ReadonlyContext,
   clouds: ReadonlyClouds,

@@ -1,4 +1,4 @@
-// JSON wire codec of spec §4.14: contexts, clouds, values, deltas, full states and the four
+// JSON wire codec (docs/tracker.md): contexts, clouds, values, deltas, full states and the four
 // replication messages, as plain JSON data. Decoding validates everything and throws a
 // CrdtError INVALID_INPUT, so a peer's malformed message can be logged and dropped.
 import { CrdtError } from './errors.js'

@@ -1,4 +1,4 @@
-// Delta algebra (spec §4.8 "delta ⊕ delta", §4.9): merging two deltas when their ranges are
+// Delta algebra ("delta ⊕ delta" in docs/tracker.md): merging two deltas when their ranges are
 // contiguous, sizing them for the generation caps, and restricting them to the replicas a
 // remote knows. Every function returns fresh maps, so no delta ever aliases another, except
 // `mergeDeltaInto`, which grows a delta its caller owns in O(size of the other one).

@@ -1,4 +1,4 @@
-// Delta generations (spec §4.9): a few accumulated deltas of growing windows, used to answer
+// Delta generations: a few accumulated deltas of growing windows, used to answer
 // a transfer request with a delta instead of the full state. `DeltaGenerations` is what a
 // shard keeps: it merges each pushed delta into its slots in place, so a push costs O(size of
 // the pushed delta) amortized. `pushDelta`/`pruneGenerations` are the pure reference

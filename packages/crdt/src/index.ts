@@ -72,3 +72,4 @@ export {
   type ReplicationMessage,
   type WireMessage,
 } from './messages.js'
+export { describeValue, keyProblem, metaProblem, stringProblem } from './validate.js'

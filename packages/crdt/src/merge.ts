@@ -1,4 +1,4 @@
-// Merge planning (spec §4.8) and full extraction (§4.9): which remote elements are joins and which local elements the
+// Merge planning and full extraction: which remote elements are joins and which local elements the
 // remote has observed and dropped (leaves). Read-only; TrackerState applies the plan. A
 // delta can only cause leaves through the tombstone dots in its clouds, so planning costs
 // O(size of the delta); a full state is checked against the local elements of the
@@ -78,7 +78,7 @@ export function planMerge(local: LocalView, remote: Payload): MergePlan {
 }
 
 /**
- * Full extract for a remote with context `remoteContext` (spec §4.9): elements, context and
+ * Full extract for a remote with context `remoteContext`: elements, context and
  * clouds of the replicas the remote knows only, so nothing it has permdowned (or never
  * heard of) is resurrected through us.
  */

@@ -1,4 +1,4 @@
-// The four replication messages of a tracker shard (spec §4.6, §4.14) and their JSON form
+// The four replication messages of a tracker shard and their JSON form
 // `{t, from, ref?, delta|state?, clock?}`. decodeMessage validates the whole message and
 // throws CrdtError INVALID_INPUT; it never returns a half-checked value.
 import {
@@ -13,6 +13,7 @@ import {
 import type { WireContext, WireDelta, WireState } from './codec.js'
 import { CrdtError } from './errors.js'
 import { isReplicaRef } from './replica-ref.js'
+import { describeValue } from './validate.js'
 import type { Context, Delta, Payload, ReplicaRef } from './types.js'
 
 /** A decoded replication message. */
@@ -97,6 +98,6 @@ export function decodeMessage(x: unknown): ReplicationMessage {
     case 'perm':
       return { t: 'perm', from }
     default:
-      throw new CrdtError('INVALID_INPUT', `unknown message type ${String(x['t'])}`)
+      throw new CrdtError('INVALID_INPUT', `unknown message type ${describeValue(x['t'])}`)
   }
 }

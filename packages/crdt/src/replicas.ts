@@ -1,4 +1,4 @@
-// Replica liveness table (spec §4.11) as pure functions over an immutable map keyed by node
+// Replica liveness table as pure functions over an immutable map keyed by node
 // name: a heartbeat refreshes or (re)creates an entry, detectDown ages entries by the time
 // the caller passes in. Both return the transitions the shard must apply to its state.
 import { parseReplicaRef } from './replica-ref.js'

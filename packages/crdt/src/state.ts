@@ -1,4 +1,4 @@
-// TrackerState: the CRDT state of one tracker shard (spec §4.3–§4.9). It is a mutable class
+// TrackerState: the CRDT state of one tracker shard. It is a mutable class
 // with exactly one owner (the shard), because a merge must cost O(delta), not O(state).
 // Pure in the sense that matters here: no I/O, no time, no randomness; the caller supplies
 // metas (with phx_ref already set) and decides when replicas go up, down or away.
@@ -212,7 +212,7 @@ export class TrackerState {
   }
 
   /**
-   * Merges a full state or a delta (spec §4.8) and returns the changes that are visible
+   * Merges a full state or a delta and returns the changes that are visible
    * here: elements of replicas considered down change silently (their leaves were reported
    * at down, and {@link replicaUp} reports what they hold then).
    */
@@ -249,7 +249,7 @@ export class TrackerState {
     return done
   }
 
-  /** Compaction of every cloud (spec §4.7). Membership is unchanged. */
+  /** Compaction of every cloud. Membership is unchanged. */
   compact(): void {
     for (const r of [...this.#clouds.keys()]) compactReplica(this.#context, this.#clouds, r, true)
   }

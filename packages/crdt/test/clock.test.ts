@@ -1,4 +1,4 @@
-// Port of phoenix_pubsub clock_test.exs (spec §7.8): dominance, clockset trimming, bounds,
+// Port of phoenix_pubsub clock_test.exs: dominance, clockset trimming, bounds,
 // replica filtering.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Wire codec (spec §4.14): round trips through JSON text, and validation that turns every
+// Wire codec: round trips through JSON text, and validation that turns every
 // malformed input into a CrdtError (a peer's bad message must never crash a shard).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -62,6 +62,34 @@ describe('codec', () => {
     ['null', null],
     ['array', []],
     ['unknown type', { t: 'zz', from: 'a#1' }],
+    ['type whose toString is null', { t: { toString: null }, from: 'a#1' }],
+    ['type whose valueOf is null', { t: { valueOf: null, toString: null }, from: 'a#1' }],
+    [
+      'type with a throwing toString',
+      {
+        t: {
+          toString: () => {
+            throw new Error('trap')
+          },
+        },
+        from: 'a#1',
+      },
+    ],
+    [
+      'type that is an object without prototype',
+      { t: Object.create(null) as unknown, from: 'a#1' },
+    ],
+    ['sender whose toString is null', { t: 'perm', from: { toString: null } }],
+    ['ref that is an object', { t: 'treq', from: 'a#1', ref: { toString: null }, clock: {} }],
+    [
+      'context under a __proto__ key',
+      {
+        t: 'treq',
+        from: 'a#1',
+        ref: 'x',
+        clock: JSON.parse('{"__proto__": {"a#1": 1}}') as unknown,
+      },
+    ],
     ['bad sender', { t: 'perm', from: 'nohash' }],
     ['hb without clock', { t: 'hb', from: 'a#1', delta: null }],
     ['negative clock', { t: 'hb', from: 'a#1', delta: null, clock: { 'a#1': -1 } }],

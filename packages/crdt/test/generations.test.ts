@@ -1,5 +1,5 @@
-// Port of phoenix_pubsub delta_generation_test.exs (spec §7.8) with caps [2, 5, 6], plus the
-// pruning and extract-selection rules of spec §4.9.
+// Port of phoenix_pubsub delta_generation_test.exs with caps [2, 5, 6], plus the
+// pruning and extract-selection rules.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { extractForRemote, pruneGenerations, pushDelta } from '@plume/crdt'

@@ -1,11 +1,11 @@
-// Ghost and leak regressions (spec §4.9, §9; phoenix_pubsub#80, #175): permdowned or
+// Ghost and leak regressions (phoenix_pubsub#80, #175): permdowned or
 // never-seen replicas are not resurrected through a third party, and churn does not grow state.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { replicaRef, TrackerState } from '@plume/crdt'
 import { connect, newState } from './support.js'
 
-describe('TrackerState: ghosts (spec §4.9, §9)', () => {
+describe('TrackerState: ghosts', () => {
   it('a permdowned replica is not resurrected by a third party (full state or delta)', () => {
     const [a, b, c] = [newState('a'), newState('b'), newState('c')]
     connect(a, b, c)

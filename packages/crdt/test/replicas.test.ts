@@ -1,4 +1,4 @@
-// Port of phoenix_pubsub replica_test.exs (spec §7.8) plus the restart rules of §4.11.
+// Port of phoenix_pubsub replica_test.exs plus the restart rules.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { detectDown, heartbeat, parseReplicaRef, permdown, replicaRef } from '@plume/crdt'
@@ -13,6 +13,9 @@ describe('replica table', () => {
     assert.throws(() => replicaRef('', 1))
     assert.throws(() => replicaRef('n', 'a#b'))
     assert.throws(() => parseReplicaRef('nohash'))
+    const trap = { toString: null } as unknown as string
+    assert.throws(() => replicaRef('n', trap), { name: 'CrdtError', code: 'INVALID_ARGUMENT' })
+    assert.throws(() => parseReplicaRef(trap), { name: 'CrdtError', code: 'INVALID_INPUT' })
   })
 
   it('a heartbeat from an unknown name adds it up', () => {

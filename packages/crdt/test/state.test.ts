@@ -1,4 +1,4 @@
-// Port of phoenix_pubsub state_test.exs (spec §7.7), one scenario per test. The ghost and
+// Port of phoenix_pubsub state_test.exs, one scenario per test. The ghost and
 // leak regressions live in ghosts.test.ts.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

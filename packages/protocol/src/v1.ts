@@ -27,7 +27,7 @@ function decodeObject(text: string): Message {
     throw new ProtocolError('INVALID_MESSAGE', `missing required key(s): ${missing.join(', ')}`)
   }
   return {
-    // Absent join_ref stays null here; the server falls back to the join's ref (spec §1.4).
+    // Absent join_ref stays null here; the server falls back to the join's ref.
     joinRef: expectRef(value['join_ref'] ?? null, 'join_ref'),
     ref: expectRef(value['ref'], 'ref'),
     topic: expectString(value['topic'], 'topic'),

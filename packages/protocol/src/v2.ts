@@ -1,4 +1,4 @@
-// The V2 serializers: JSON arrays for text, the §1.5 layouts for binary. The server side
+// The V2 serializers: JSON arrays for text, the binary layouts of docs/protocol.md. The server side
 // decodes client pushes and encodes server layouts; the client side is the mirror image.
 
 import {

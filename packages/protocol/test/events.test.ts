@@ -1,4 +1,4 @@
-// Reserved names and the reply helpers (spec §1.6).
+// Reserved names and the reply helpers.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

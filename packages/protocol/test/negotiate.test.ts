@@ -1,4 +1,4 @@
-// vsn negotiation and Elixir-style version requirements (spec §1.2).
+// vsn negotiation and Elixir-style version requirements.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -1,5 +1,5 @@
 // Round-trip properties: whatever the client encodes the server decodes to the same message,
-// and whatever the server encodes the client decodes to the message the spec prescribes
+// and whatever the server encodes the client decodes to the message phoenix.js expects
 // (binary pushes lose their ref; empty refs come back as null). Seeds are printed.
 
 import assert from 'node:assert/strict'
@@ -72,7 +72,7 @@ describe('server → client', () => {
     )
   })
 
-  it('binary broadcasts (kind 2) and pushes (kind 0) decode as the spec says', () => {
+  it('binary broadcasts (kind 2) and pushes (kind 0) decode as phoenix.js decodes them', () => {
     fc.assert(
       fc.property(message(bytes), (m) => {
         const frame = server.encode(m)

@@ -1,12 +1,12 @@
-// Port of phoenix.js assets/test/serializer_test.js (spec §7.1) against v2ClientSerializer,
-// plus the client-side decode rules of spec §5.6.
+// Port of phoenix.js assets/test/serializer_test.js against v2ClientSerializer,
+// plus the client-side decode rules.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ProtocolError, v2ClientSerializer as client } from '@plume/protocol'
 import { asBinary, bytes } from './support/bytes.js'
 
-describe('v2ClientSerializer (spec §7.1)', () => {
+describe('v2ClientSerializer', () => {
   it('JSON-encodes a message as the exact five-element array', () => {
     const frame = client.encode({
       joinRef: '0',

@@ -1,4 +1,4 @@
-// The legacy V1 object serializer (spec §1.4).
+// The legacy V1 object serializer.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

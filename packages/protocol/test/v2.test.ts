@@ -1,5 +1,5 @@
-// Server-side V2 serializer: text decode rules (spec §1.3), binary reference vectors of
-// §1.5 in the server layouts, and the encode rules for pushes, replies and broadcasts.
+// Server-side V2 serializer: text decode rules, binary reference vectors
+// (docs/protocol.md) in the server layouts, and the encode rules for pushes, replies and broadcasts.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -100,7 +100,7 @@ describe('v2Serializer text encode', () => {
   })
 })
 
-describe('v2Serializer binary (spec §1.5 reference vectors)', () => {
+describe('v2Serializer binary', () => {
   const abc = bytes(101, 102, 103)
 
   it('decodes the client push vector 00 01 01 01 01 "0" "1" "t" "e" 01', () => {

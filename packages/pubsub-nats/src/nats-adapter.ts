@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { connect } from 'nats'
 import type { Msg, NatsConnection, NatsError } from 'nats'
-import { PubSubError, decodeEnvelope, encodeEnvelope } from '@plume/pubsub'
+import { AdapterCore, PubSubError } from '@plume/pubsub'
 import type { Adapter, Envelope, RemoteMessage } from '@plume/pubsub'
 import { NameClaim } from './claim.js'
 import type { ClaimConflict } from './claim.js'
@@ -13,8 +13,6 @@ import type { NatsAdapterOptions, ResolvedNatsOptions, Subjects } from './option
 import { watchStatus } from './status.js'
 import type { StatusWatch } from './status.js'
 
-type State = 'idle' | 'starting' | 'started' | 'closed'
-
 interface Live {
   readonly nc: NatsConnection
   readonly claim: NameClaim
@@ -22,6 +20,8 @@ interface Live {
 }
 
 const encoder = new TextEncoder()
+/** NATS' default `max_payload`. */
+const DEFAULT_MAX_PAYLOAD = 1_048_576
 
 // nats publishes synchronously; callers of the Adapter contract expect a rejection, not a throw.
 // A throw inside a Promise executor becomes the rejection.
@@ -31,8 +31,6 @@ function settle(send: () => void): Promise<void> {
     resolve()
   })
 }
-
-const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Carries PubSub messages between nodes through a NATS server or cluster.
@@ -47,15 +45,26 @@ export class NatsAdapter implements Adapter {
   readonly subjects: Subjects
   readonly #opts: ResolvedNatsOptions
   readonly #instanceId = randomUUID()
-  #state: State = 'idle'
-  #live: Live | undefined
-  #deliver: ((msg: RemoteMessage) => void) | undefined
+  readonly #core: AdapterCore<Live>
+
+  /**
+   * Largest envelope the server accepts: its `max_payload` once connected (1 MiB, the NATS
+   * default, before that).
+   */
+  get maxMessageBytes(): number {
+    return this.#core.live?.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD
+  }
 
   /** Validates options; connects nothing until {@link NatsAdapter.start}. */
   constructor(options: NatsAdapterOptions) {
     this.#opts = resolveOptions(options)
     this.nodeName = this.#opts.nodeName
     this.subjects = subjectsFor(this.#opts.prefix, this.nodeName)
+    this.#core = new AdapterCore({
+      kind: 'NatsAdapter',
+      nodeName: this.nodeName,
+      logger: this.#opts.logger,
+    })
   }
 
   /**
@@ -64,29 +73,23 @@ export class NatsAdapter implements Adapter {
    * the nats client's error when no server can be reached. A failed start can be retried.
    */
   async start(deliver: (msg: RemoteMessage) => void): Promise<void> {
-    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'NatsAdapter is closed')
-    if (this.#state !== 'idle')
-      throw new PubSubError('ALREADY_STARTED', 'NatsAdapter.start() called twice')
-    this.#state = 'starting'
+    this.#core.beginStart(deliver)
     let live: Live | undefined
     try {
       live = await this.#open()
       const conflict = await live.claim.contest(this.#opts.claimTimeoutMs)
       if (conflict !== undefined) throw this.#duplicate(conflict)
-      this.#deliver = deliver
       this.#subscribe(live.nc)
       await live.nc.flush() // interest registered on our server; other cluster servers learn it a moment later (README: Clusters)
     } catch (error) {
       if (live !== undefined) await this.#shutdown(live)
-      this.#deliver = undefined
-      if (this.#state === 'starting') this.#state = 'idle'
+      this.#core.failStart(live)
       throw error
     }
-    if (this.#state !== 'starting') {
+    if (!this.#core.finishStart()) {
       await this.#shutdown(live) // close() ran while we were starting
       return
     }
-    this.#state = 'started'
     live.claim.phase = 'live'
   }
 
@@ -108,9 +111,7 @@ export class NatsAdapter implements Adapter {
    * within `closeTimeoutMs` even when the server stopped answering: the flush is then cut short.
    */
   async close(): Promise<void> {
-    const live = this.#live
-    this.#state = 'closed'
-    this.#deliver = undefined
+    const live = this.#core.close()
     if (live !== undefined) await this.#shutdown(live)
   }
 
@@ -129,8 +130,9 @@ export class NatsAdapter implements Adapter {
     const claim = new NameClaim(nc, this.subjects.claim, this.#instanceId)
     claim.listen()
     const status = watchStatus(nc, this.#opts.logger, () => void this.#recheckClaim())
-    this.#live = { nc, claim, status }
-    return this.#live
+    const live = { nc, claim, status }
+    this.#core.attach(live)
+    return live
   }
 
   #subscribe(nc: NatsConnection): void {
@@ -156,8 +158,8 @@ export class NatsAdapter implements Adapter {
 
   // After an outage another instance may have taken the name while we were unreachable.
   async #recheckClaim(): Promise<void> {
-    const live = this.#live
-    if (live === undefined || this.#state !== 'started') return
+    const live = this.#core.live
+    if (live === undefined || this.#core.state !== 'started') return
     try {
       const others = await live.claim.ask(this.#opts.claimTimeoutMs)
       if (others.length > 0) {
@@ -172,16 +174,8 @@ export class NatsAdapter implements Adapter {
   }
 
   #publish(subject: string, mode: Envelope['mode'], node: string, msg: RemoteMessage): void {
-    const live = this.#requireStarted()
-    const text = encodeEnvelope({
-      v: 1,
-      mode,
-      node,
-      sender: this.nodeName,
-      topic: msg.topic,
-      dispatcher: msg.dispatcher,
-      message: msg.message,
-    })
+    const live = this.#core.requireStarted()
+    const text = this.#core.encode(mode, node, msg, this.maxMessageBytes)
     if (live.status.down) {
       // The client would buffer without bound until reconnect; drop instead (at-most-once,
       // like the Redis adapter). The outage itself is already logged once.
@@ -191,45 +185,17 @@ export class NatsAdapter implements Adapter {
     live.nc.publish(subject, encoder.encode(text))
   }
 
-  #requireStarted(): Live {
-    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'NatsAdapter is closed')
-    if (this.#state !== 'started' || this.#live === undefined) {
-      throw new PubSubError('NOT_STARTED', 'NatsAdapter: await start() before broadcasting')
-    }
-    return this.#live
-  }
-
   #onMessage(error: NatsError | null, msg: Msg): void {
-    const deliver = this.#deliver
-    if (deliver === undefined) return
     if (error !== null) {
-      this.#opts.logger.error('nats subscription error', { error: String(error) })
+      if (this.#core.state !== 'closed')
+        this.#opts.logger.error('nats subscription error', { error: String(error) })
       return
     }
-    let env: Envelope
-    try {
-      env = decodeEnvelope(decoder.decode(msg.data))
-    } catch (cause) {
-      this.#opts.logger.warn('nats adapter dropped a malformed message', {
-        subject: msg.subject,
-        error: String(cause),
-        bytes: msg.data.length,
-      })
-      return
-    }
-    if (env.mode === 'only' ? env.node !== this.nodeName : env.node === this.nodeName) return
-    try {
-      deliver({ topic: env.topic, message: env.message, dispatcher: env.dispatcher })
-    } catch (cause) {
-      this.#opts.logger.error('nats adapter: deliver threw', {
-        topic: env.topic,
-        error: String(cause),
-      })
-    }
+    this.#core.receive(msg.data, { subject: msg.subject })
   }
 
   async #shutdown(live: Live): Promise<void> {
-    if (this.#live === live) this.#live = undefined
+    this.#core.detach(live)
     live.claim.stop()
     if (!live.nc.isClosed() && !live.status.down) await this.#drain(live.nc)
     // drain() resolves without closing when a reconnect cuts its flush short (a silently

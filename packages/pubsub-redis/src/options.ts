@@ -48,6 +48,13 @@ export interface RedisAdapterOptions {
    * then both connections are dropped and `close()` resolves with a warning. @default 2000
    */
   closeTimeoutMs?: number
+  /**
+   * Largest envelope (UTF-8 bytes) one PUBLISH may carry; larger sends reject `BAD_MESSAGE`,
+   * and the Tracker splits its state transfers below it. Redis itself accepts far more, but
+   * one huge PUBLISH holds up the server for every node, so it is kept to NATS' default.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxMessageBytes?: number
 }
 
 /** {@link RedisAdapterOptions} with every default filled in. */
@@ -63,6 +70,7 @@ export interface ResolvedRedisOptions {
   readonly claimRefreshMs: number
   readonly commandTimeoutMs: number
   readonly closeTimeoutMs: number
+  readonly maxMessageBytes: number
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -80,6 +88,13 @@ function positive(value: number, name: string): number {
 function wholeMs(value: number, name: string): number {
   if (!Number.isInteger(positive(value, name)) || value > MAX_TIMER_MS) {
     throw invalid(`${name} must be a whole number of milliseconds up to ${MAX_TIMER_MS}`)
+  }
+  return value
+}
+
+function messageLimit(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 4096) {
+    throw invalid('maxMessageBytes must be a whole number of bytes >= 4096')
   }
   return value
 }
@@ -112,6 +127,7 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptio
     claimRefreshMs,
     commandTimeoutMs: wholeMs(options.commandTimeoutMs ?? 5000, 'commandTimeoutMs'),
     closeTimeoutMs: wholeMs(options.closeTimeoutMs ?? 2000, 'closeTimeoutMs'),
+    maxMessageBytes: messageLimit(options.maxMessageBytes ?? 1_048_576),
   }
 }
 

@@ -1,9 +1,10 @@
-// @plume/pubsub Adapter over Redis PUBLISH/SUBSCRIBE, after Phoenix's Redis adapter
-// (docs/phoenix-reference.md §6.3): every node subscribes to one channel `<prefix>:pubsub`
-// and filters the envelope's mode/node itself. Node names are guarded by a TTL claim key.
+// @plume/pubsub Adapter over Redis PUBLISH/SUBSCRIBE, after Phoenix.PubSub.Redis: every node
+// subscribes to one channel `<prefix>:pubsub` and filters the envelope's mode/node itself
+// (AdapterCore skips direct sends to other nodes on their header, unread). Node names are
+// guarded by a TTL claim key.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { PubSubError, decodeEnvelope, encodeEnvelope } from '@plume/pubsub'
+import { AdapterCore, PubSubError } from '@plume/pubsub'
 import type { Adapter, Envelope, RemoteMessage } from '@plume/pubsub'
 import { NodeClaim } from './claim.js'
 import {
@@ -16,8 +17,6 @@ import {
 } from './connection.js'
 import { resolveOptions } from './options.js'
 import type { RedisAdapterOptions, ResolvedRedisOptions } from './options.js'
-
-type State = 'idle' | 'starting' | 'started' | 'closed'
 
 interface Live {
   readonly pub: Redis
@@ -38,15 +37,23 @@ export class RedisAdapter implements Adapter {
   readonly channel: string
   readonly #opts: ResolvedRedisOptions
   readonly #instanceId = randomUUID()
-  #state: State = 'idle'
-  #live: Live | undefined
-  #deliver: ((msg: RemoteMessage) => void) | undefined
+  readonly #core: AdapterCore<Live>
+
+  /** Largest envelope one PUBLISH carries (the `maxMessageBytes` option). */
+  get maxMessageBytes(): number {
+    return this.#opts.maxMessageBytes
+  }
 
   /** Validates options; connects nothing until {@link RedisAdapter.start}. */
   constructor(options: RedisAdapterOptions) {
     this.#opts = resolveOptions(options)
     this.nodeName = this.#opts.nodeName
     this.channel = `${this.#opts.prefix}:pubsub`
+    this.#core = new AdapterCore({
+      kind: 'RedisAdapter',
+      nodeName: this.nodeName,
+      logger: this.#opts.logger,
+    })
   }
 
   /**
@@ -55,11 +62,7 @@ export class RedisAdapter implements Adapter {
    * errors from ioredis when the server cannot be reached. A failed start can be retried.
    */
   async start(deliver: (msg: RemoteMessage) => void): Promise<void> {
-    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'RedisAdapter is closed')
-    if (this.#state !== 'idle')
-      throw new PubSubError('ALREADY_STARTED', 'RedisAdapter.start() called twice')
-    this.#state = 'starting'
-    this.#deliver = deliver
+    this.#core.beginStart(deliver)
     const live = this.#open()
     try {
       await Promise.all([connect(live.pub), connect(live.sub)])
@@ -67,18 +70,15 @@ export class RedisAdapter implements Adapter {
       await live.sub.subscribe(this.channel)
     } catch (error) {
       await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
-      if (this.#live === live) this.#live = undefined
-      this.#deliver = undefined
-      if (this.#state === 'starting') this.#state = 'idle'
+      this.#core.failStart(live)
       throw error
     }
-    if (this.#state !== 'starting') {
+    if (!this.#core.finishStart()) {
       // close() ran meanwhile and may have released before we claimed: undo our part.
       await live.claim.release().catch(() => undefined)
       await Promise.allSettled([shutdown(live.pub), shutdown(live.sub)])
       return
     }
-    this.#state = 'started'
     live.claim.startRenewing(this.#opts.claimRefreshMs)
   }
 
@@ -97,10 +97,7 @@ export class RedisAdapter implements Adapter {
    * `closeTimeoutMs` even when Redis stopped answering: the connections are then dropped.
    */
   async close(): Promise<void> {
-    const live = this.#live
-    this.#state = 'closed'
-    this.#live = undefined
-    this.#deliver = undefined
+    const live = this.#core.close()
     if (live === undefined) return
     const { closeTimeoutMs, logger } = this.#opts
     const expired = { value: false }
@@ -147,13 +144,16 @@ export class RedisAdapter implements Adapter {
       this.#opts.claimTtlMs,
       this.#opts.logger,
     )
-    sub.on('message', (channel: string, text: string) => this.#onMessage(channel, text))
+    sub.on('message', (channel: string, text: string) => {
+      if (channel === this.channel) this.#core.receive(text, { channel })
+    })
     // A broker restarted without persistence forgot the claim: take it back at once.
     pub.on('ready', () => {
-      if (this.#state === 'started') void claim.renew()
+      if (this.#core.state === 'started') void claim.renew()
     })
-    this.#live = { pub, sub, claim }
-    return this.#live
+    const live = { pub, sub, claim }
+    this.#core.attach(live)
+    return live
   }
 
   async #claimName(claim: NodeClaim): Promise<void> {
@@ -168,16 +168,8 @@ export class RedisAdapter implements Adapter {
   }
 
   async #publish(mode: Envelope['mode'], node: string, msg: RemoteMessage): Promise<void> {
-    const live = this.#requireStarted()
-    const text = encodeEnvelope({
-      v: 1,
-      mode,
-      node,
-      sender: this.nodeName,
-      topic: msg.topic,
-      dispatcher: msg.dispatcher,
-      message: msg.message,
-    })
+    const live = this.#core.requireStarted()
+    const text = this.#core.encode(mode, node, msg, this.#opts.maxMessageBytes)
     try {
       await live.pub.publish(this.channel, text)
     } catch (error) {
@@ -187,39 +179,6 @@ export class RedisAdapter implements Adapter {
       // silent connection is dropped just above); Phoenix also drops and returns ok.
       this.#opts.logger.debug('redis publish dropped while disconnected', {
         topic: msg.topic,
-        error: String(error),
-      })
-    }
-  }
-
-  #requireStarted(): Live {
-    if (this.#state === 'closed') throw new PubSubError('CLOSED', 'RedisAdapter is closed')
-    if (this.#state !== 'started' || this.#live === undefined) {
-      throw new PubSubError('NOT_STARTED', 'RedisAdapter: await start() before broadcasting')
-    }
-    return this.#live
-  }
-
-  #onMessage(channel: string, text: string): void {
-    const deliver = this.#deliver
-    if (channel !== this.channel || deliver === undefined) return
-    let env: Envelope
-    try {
-      env = decodeEnvelope(text)
-    } catch (error) {
-      this.#opts.logger.warn('redis adapter dropped a malformed message', {
-        channel,
-        error: String(error),
-        bytes: text.length,
-      })
-      return
-    }
-    if (env.mode === 'only' ? env.node !== this.nodeName : env.node === this.nodeName) return
-    try {
-      deliver({ topic: env.topic, message: env.message, dispatcher: env.dispatcher })
-    } catch (error) {
-      this.#opts.logger.error('redis adapter: deliver threw', {
-        topic: env.topic,
         error: String(error),
       })
     }

@@ -82,6 +82,24 @@ export function decodeEnvelope(text: string): Envelope {
   }
 }
 
+const ONLY_HEADER = '{"v":1,"mode":"only","node":'
+const EXCEPT_HEADER = '{"v":1,"mode":"except","node":'
+
+/**
+ * A test on envelope text, run before decoding it: true when the header written by
+ * {@link encodeEnvelope} (`v`, `mode` and `node` come first) shows the envelope is not for
+ * `nodeName` — a direct send to another node, or this node's own broadcast. On a shared
+ * channel every node sees every direct send, so skipping them unread saves a full decode.
+ * Text in any other layout returns false and goes through the full decode and filter.
+ */
+export function envelopeHeaderFilter(nodeName: string): (text: string) => boolean {
+  const node = `${JSON.stringify(nodeName)},`
+  const onlyMe = ONLY_HEADER + node
+  const exceptMe = EXCEPT_HEADER + node
+  return (text) =>
+    text.startsWith(ONLY_HEADER) ? !text.startsWith(onlyMe) : text.startsWith(exceptMe)
+}
+
 function checkShape(raw: unknown): Envelope {
   if (!isRecord(raw)) throw bad('envelope is not a JSON object')
   const { v, mode, node, sender, topic, dispatcher } = raw

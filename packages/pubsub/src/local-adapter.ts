@@ -20,6 +20,8 @@ export interface LocalAdapterOptions {
 export class LocalAdapter implements Adapter {
   /** This node's name. */
   readonly nodeName: string
+  /** Nothing leaves the node, so nothing is too large. */
+  readonly maxMessageBytes = Infinity
   readonly #logger: Logger
   #deliver: ((msg: RemoteMessage) => void) | null = null
   #state: 'idle' | 'started' | 'closed' = 'idle'

@@ -2,6 +2,7 @@
 // Messages are really encoded (encodeEnvelope) and decoded on receipt, delivered
 // asynchronously in FIFO order per sender->receiver pair, and can be partitioned or faulted.
 
+import { Buffer } from 'node:buffer'
 import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.js'
 import { PubSubError } from './errors.js'
 import { consoleLogger, type Logger } from './logger.js'
@@ -26,6 +27,11 @@ export interface MemoryBusOptions {
   drop?: BusFaultHook
   /** Delivers matching deliveries twice, back to back. @default undefined */
   duplicate?: BusFaultHook
+  /**
+   * Largest envelope (UTF-8 bytes) a send may carry, as a broker's payload limit; larger
+   * sends reject `BAD_MESSAGE`. @default Infinity
+   */
+  maxMessageBytes?: number
 }
 
 interface Pending extends BusDelivery {
@@ -37,6 +43,7 @@ interface BusLink {
   register(adapter: MemoryBusAdapter): void
   unregister(adapter: MemoryBusAdapter): void
   send(from: MemoryBusAdapter, mode: Envelope['mode'], node: string, msg: RemoteMessage): void
+  readonly maxMessageBytes: number
 }
 
 const MAX_SETTLE_TURNS = 10_000
@@ -62,15 +69,18 @@ export class MemoryBus {
   #queue: Pending[] = []
   #scheduled = false
   readonly #link: BusLink
+  readonly #maxBytes: number
 
   constructor(options: MemoryBusOptions = {}) {
     this.#logger = options.logger ?? consoleLogger
     this.drop = options.drop
     this.duplicate = options.duplicate
+    this.#maxBytes = checkLimit(options.maxMessageBytes ?? Infinity)
     this.#link = {
       register: (adapter) => this.#register(adapter),
       unregister: (adapter) => this.#unregister(adapter),
       send: (from, mode, node, msg) => this.#send(from, mode, node, msg),
+      maxMessageBytes: this.#maxBytes,
     }
   }
 
@@ -155,6 +165,10 @@ export class MemoryBus {
     const sender = from.nodeName
     const { topic, message, dispatcher } = msg
     const text = encodeEnvelope({ v: 1, mode, node, sender, topic, dispatcher, message })
+    if (this.#maxBytes !== Infinity && Buffer.byteLength(text) > this.#maxBytes) {
+      const size = Buffer.byteLength(text)
+      throw new PubSubError('BAD_MESSAGE', `envelope of ${size} bytes exceeds ${this.#maxBytes}`)
+    }
     const targets =
       mode === 'only'
         ? [this.#live.get(node)]
@@ -217,6 +231,10 @@ class MemoryBusAdapter implements Adapter {
     this.nodeName = nodeName
   }
 
+  get maxMessageBytes(): number {
+    return this.#link.maxMessageBytes
+  }
+
   start(deliver: (msg: RemoteMessage) => void): Promise<void> {
     return attempt(() => {
       if (this.#state === 'closed') throw new PubSubError('CLOSED', 'adapter is closed')
@@ -259,6 +277,13 @@ class MemoryBusAdapter implements Adapter {
       ? new PubSubError('CLOSED', 'adapter is closed')
       : new PubSubError('NOT_STARTED', 'adapter is not started; call start() first')
   }
+}
+
+function checkLimit(n: number): number {
+  if (typeof n !== 'number' || !(n >= 1024)) {
+    throw new PubSubError('INVALID_ARGUMENT', 'maxMessageBytes must be a number >= 1024')
+  }
+  return n
 }
 
 /** Runs `fn` synchronously; a throw becomes the returned promise's rejection. */

@@ -65,6 +65,11 @@ export class PubSub implements AsyncDisposable {
     this.#adapter = adapter ?? new LocalAdapter(nodeName ?? 'nonode', { logger: this.#logger })
   }
 
+  /** The adapter's largest message in UTF-8 envelope bytes (`Infinity` when unlimited). */
+  get maxMessageBytes(): number {
+    return this.#adapter.maxMessageBytes ?? Infinity
+  }
+
   /** The adapter's node identity (unique in the cluster). */
   get nodeName(): string {
     return this.#adapter.nodeName

@@ -61,6 +61,12 @@ export interface RemoteMessage {
 export interface Adapter {
   /** This node's unique name in the cluster. */
   readonly nodeName: string
+  /**
+   * Largest envelope, in UTF-8 bytes, one send can carry (the broker's payload limit), or
+   * `Infinity`. Senders of large data (the Tracker's state transfers) split it below this.
+   * May change once `start` resolved (NATS learns it from the server). @default Infinity
+   */
+  readonly maxMessageBytes?: number
   /** Connects; afterwards every message for this node is passed to `deliver`. */
   start(deliver: (msg: RemoteMessage) => void): Promise<void>
   /** Sends to every node except this one. */

@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { decodeEnvelope, encodeEnvelope, PubSubError, type Envelope } from '@plume/pubsub'
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  envelopeHeaderFilter,
+  PubSubError,
+  type Envelope,
+} from '@plume/pubsub'
 
 const seed = Number(process.env['FC_SEED'] ?? Math.floor(Math.random() * 2 ** 31))
 console.log(`envelope.laws: fast-check seed ${seed} (rerun with FC_SEED=${seed})`)
@@ -60,6 +66,18 @@ describe('envelope codec laws', () => {
         const text = encodeEnvelope(env)
         assert.equal(encodeEnvelope(env), text)
         assert.equal(/\p{Cs}/u.test(text), false) // lone surrogates travel as \\u escapes
+      }),
+      params,
+    )
+  })
+
+  it('the header filter skips exactly the envelopes the full filter would not deliver', () => {
+    const names = fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('a', 'ab'))
+    fc.assert(
+      fc.property(envelope, names, fc.boolean(), (env, me, sameNode) => {
+        const sent = sameNode ? { ...env, node: me } : env
+        const forMe = sent.mode === 'only' ? sent.node === me : sent.node !== me
+        assert.equal(envelopeHeaderFilter(me)(encodeEnvelope(sent)), !forMe)
       }),
       params,
     )

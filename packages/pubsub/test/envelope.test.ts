@@ -4,7 +4,16 @@
 import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
 import { describe, it } from 'node:test'
-import { decodeEnvelope, encodeEnvelope, type Envelope, type Message } from '@plume/pubsub'
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  MemoryBus,
+  PubSub,
+  PubSubError,
+  silentLogger,
+  type Envelope,
+  type Message,
+} from '@plume/pubsub'
 
 const base: Omit<Envelope, 'message'> = {
   v: 1,
@@ -142,5 +151,41 @@ describe('decodeEnvelope rejects bad input with BAD_ENVELOPE', () => {
       node: 'b',
       message: 1,
     })
+  })
+})
+
+const isBadMessage = (error: unknown): boolean =>
+  error instanceof PubSubError && error.code === 'BAD_MESSAGE'
+
+// A message whose toJSON() yields undefined is, like `undefined` itself, not sendable: an
+// envelope without a "message" would look sent while every receiver drops it.
+describe('encodeEnvelope with a top-level toJSON returning undefined', () => {
+  it('throws BAD_MESSAGE instead of emitting an envelope without a message', () => {
+    const message = { toJSON: (): undefined => undefined }
+    assert.throws(
+      () =>
+        encodeEnvelope({
+          v: 1,
+          mode: 'except',
+          node: 'a',
+          sender: 'a',
+          topic: 't',
+          dispatcher: 'default',
+          message,
+        }),
+      isBadMessage,
+    )
+  })
+
+  it('rejects the broadcast on the sending node', async () => {
+    const bus = new MemoryBus({ logger: silentLogger })
+    const a = new PubSub({ adapter: bus.adapter('a'), logger: silentLogger })
+    const b = new PubSub({ adapter: bus.adapter('b'), logger: silentLogger })
+    await Promise.all([a.start(), b.start()])
+    try {
+      await assert.rejects(a.broadcast('t', { toJSON: () => undefined }), isBadMessage)
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
   })
 })

@@ -1,6 +1,7 @@
 // Public surface of @plume/tracker: the Tracker runtime, its options and errors, and the
 // injected Scheduler other packages reuse. Named re-exports only.
 export { Tracker } from './tracker.js'
+export { PHOENIX_TRACKER } from './options.js'
 export type { TrackerOptions } from './options.js'
 export type { Meta, PresenceDiff, DiffListener } from './diff.js'
 export { TrackerError, type TrackerErrorCode } from './errors.js'

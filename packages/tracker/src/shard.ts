@@ -1,16 +1,15 @@
-// One tracker shard (spec §4.1–§4.12): owns a TrackerState, the replica liveness table and
-// the delta generations, and drives them with heartbeats, transfer requests/acks and down
-// detection over its replication topic. All time comes from the injected Scheduler; every
-// incoming message is validated and a malformed one is logged and dropped.
+// One tracker shard: owns a TrackerState, the replica liveness table and the delta
+// generations, and drives them over its replication topic: local changes go out as deltas on
+// the next turn (eager replication) or at the tick, heartbeats on their own light timer,
+// transfer requests/acks at the tick, and down detection on a clock that leaves out this
+// node's own stalls. All time comes from the injected Scheduler; every incoming message is
+// validated and a malformed one is logged and dropped.
 import {
   appendClock,
-  decodeMessage,
   DeltaGenerations,
   detectDown,
-  encodeMessage,
   filterReplicas,
   heartbeat,
-  isDeltaEmpty,
   permdown,
   replicaName,
   TrackerState,
@@ -25,8 +24,13 @@ import type {
 } from '@plume/crdt'
 import type { Subscription } from '@plume/pubsub'
 import { groupByTopic, type PresenceDiff } from './diff.js'
+import { Heartbeats } from './heartbeats.js'
 import { RefMinter } from './ids.js'
+import { StaleIncarnations } from './incarnations.js'
+import { ResponsiveClock } from './liveness.js'
 import type { ResolvedOptions } from './options.js'
+import { Outbox } from './outbox.js'
+import { Reassembly, readMessage } from './parts.js'
 import type { Cancel } from './scheduler.js'
 
 /** What a shard needs from its tracker. */
@@ -51,21 +55,11 @@ export class Shard {
   #table: ReplicaTable = new Map()
   readonly #gens: DeltaGenerations
   #pending: ClockEntry[] = []
-  /** Incarnations that announced a graceful permdown: their late messages are stale. */
-  readonly #retired = new Map<ReplicaRef, number>()
-  /**
-   * Incarnations replaced by another one of the same node (a restart). Vsns are not
-   * ordered, so the replacement is a guess: a late heartbeat of an older incarnation that
-   * we never knew also "replaces" the live one. Hence they are stale only while the
-   * incarnation that replaced them is up; a live one is back within downPeriod.
-   */
-  readonly #replaced = new Map<ReplicaRef, number>()
-  /**
-   * Incarnations permdowned for silence. They may come back (a netsplit longer than
-   * permdownPeriod), but not while another incarnation of the node is up.
-   */
-  readonly #silenced = new Map<ReplicaRef, number>()
-  #silent: number
+  readonly #stale = new StaleIncarnations()
+  readonly #clock: ResponsiveClock
+  readonly #out: Outbox
+  readonly #parts = new Reassembly()
+  readonly #beats: Heartbeats
   #sampleCount: number
   #requestSeq = 0
   #sub: Subscription | undefined
@@ -78,9 +72,20 @@ export class Shard {
     this.state = new TrackerState(deps.replica)
     this.#refs = new RefMinter(deps.replica, deps.options.random)
     this.topic = `phx_presence:${deps.options.name}_shard${deps.index}`
-    this.#silent = deps.options.maxSilentPeriods
     this.#sampleCount = deps.options.clockSamplePeriods
     this.#gens = new DeltaGenerations(deps.options.maxDeltaSizes)
+    this.#clock = new ResponsiveClock(deps.options.scheduler)
+    const { pubsub, logger } = deps.options
+    this.#out = new Outbox({
+      pubsub,
+      owner: this,
+      topic: this.topic,
+      replica: deps.replica,
+      logger,
+    })
+    const [state, gens, out, clock] = [this.state, this.#gens, this.#out, this.#clock]
+    const detectDown = (): void => this.#detectDown()
+    this.#beats = new Heartbeats({ state, gens, out, clock, options: this.#o, detectDown })
   }
 
   /** The liveness table (node name → replica). */
@@ -97,19 +102,26 @@ export class Shard {
   start(): void {
     this.#sub = this.#o.pubsub.subscribe(this.topic, (msg) => this.#onMessage(msg), { owner: this })
     this.#schedule(this.#o.random() * 0.25 * this.#o.broadcastPeriod)
+    this.#beats.start()
   }
 
   /** Stops timers and the subscription. Nothing is sent. */
   stop(): void {
     this.#stopped = true
     this.#cancelTick?.()
+    this.#beats.stop()
     this.#sub?.unsubscribe()
   }
 
   /** Tells peers to forget this replica now, then stops. */
   gracefulPermdown(): void {
-    if (!this.#stopped) this.#broadcast({ t: 'perm', from: this.state.replica })
+    if (!this.#stopped) this.#out.broadcast({ t: 'perm', from: this.state.replica })
     this.stop()
+  }
+
+  /** A local change: with eager replication, its delta goes out on the next turn. */
+  changed(): void {
+    this.#beats.changed()
   }
 
   /** Reports CRDT changes as per-topic diffs. */
@@ -123,26 +135,12 @@ export class Shard {
 
   #tick(): void {
     if (this.#stopped) return
-    this.#heartbeat()
+    this.#beats.tick()
     this.#sampleTransfers()
-    this.#detectDown()
+    // With the heartbeat timer on, detection runs there, after it measured any stall.
+    if (this.#o.heartbeatPeriod === 0) this.#detectDown()
+    this.#parts.expire(this.#clock.now() - 2 * this.#o.clockSamplePeriods * this.#o.broadcastPeriod)
     this.#schedule(this.#o.broadcastPeriod)
-  }
-
-  #heartbeat(): void {
-    const from = this.state.replica
-    if (!isDeltaEmpty(this.state.delta)) {
-      const clock = this.state.gossipClock()
-      const delta = this.state.resetDelta()
-      this.#broadcast({ t: 'hb', from, delta, clock })
-      this.#silent = 0
-      this.#gens.push(delta, this.state.delta)
-    } else if (this.#silent >= this.#o.maxSilentPeriods) {
-      this.#broadcast({ t: 'hb', from, delta: null, clock: this.state.gossipClock() })
-      this.#silent = 0
-    } else {
-      this.#silent++
-    }
   }
 
   #sampleTransfers(): void {
@@ -155,30 +153,19 @@ export class Shard {
     for (const [ref] of appendClock(this.#pending, [self, clock])) {
       if (ref === self) continue
       const msg: ReplicationMessage = { t: 'treq', from: self, ref: `${++this.#requestSeq}`, clock }
-      this.#direct(replicaName(ref), msg)
+      this.#out.direct(replicaName(ref), msg)
     }
     this.#pending = []
     this.#sampleCount = this.#o.clockSamplePeriods
   }
 
   #detectDown(): void {
-    const now = this.#o.scheduler.now()
+    const now = this.#clock.now()
     const { table, transitions } = detectDown(this.#table, now, this.#o)
     this.#table = table
-    for (const t of transitions) if (t.kind === 'permdown') this.#silenced.set(t.ref, now)
+    for (const t of transitions) if (t.kind === 'permdown') this.#stale.silenced.set(t.ref, now)
     this.#apply(transitions)
-    for (const stale of [this.#retired, this.#replaced, this.#silenced])
-      for (const [ref, at] of stale) if (now - at > this.#o.permdownPeriod) stale.delete(ref)
-  }
-
-  /** A late message of a gracefully permdowned, replaced or forgotten incarnation. */
-  #isStale(ref: ReplicaRef): boolean {
-    if (this.#retired.has(ref)) return true
-    const replaced = this.#replaced.has(ref)
-    if (!replaced && !this.#silenced.has(ref)) return false
-    const current = this.#table.get(replicaName(ref))
-    if (current === undefined) return replaced
-    return current.ref !== ref && current.status === 'up'
+    this.#stale.expire(now, this.#o.permdownPeriod)
   }
 
   #apply(transitions: readonly Transition[]): void {
@@ -203,7 +190,9 @@ export class Shard {
     if (this.#stopped) return
     let msg: ReplicationMessage
     try {
-      msg = decodeMessage(raw)
+      const read = readMessage(raw, this.#parts, this.#clock.now())
+      if (read === undefined) return
+      msg = read
     } catch (error) {
       this.#o.logger.warn('tracker: dropped malformed replication message', {
         topic: this.topic,
@@ -213,7 +202,9 @@ export class Shard {
     }
     // Never replicate with ourselves (a late message from our previous incarnation included),
     // nor with an incarnation that has been replaced, gracefully permdowned or superseded.
-    if (replicaName(msg.from) === this.#o.pubsub.nodeName || this.#isStale(msg.from)) return
+    const { from } = msg
+    if (replicaName(from) === this.#o.pubsub.nodeName || this.#stale.isStale(from, this.#table))
+      return
     this.#dispatch(msg)
   }
 
@@ -238,10 +229,11 @@ export class Shard {
   }
 
   #onHeartbeat(m: Extract<ReplicationMessage, { t: 'hb' }>): void {
-    const update = heartbeat(this.#table, m.from, this.#o.scheduler.now())
+    const now = this.#clock.now()
+    const update = heartbeat(this.#table, m.from, now)
     this.#table = update.table
     for (const t of update.transitions)
-      if (t.kind === 'permdown') this.#replaced.set(t.ref, this.#o.scheduler.now())
+      if (t.kind === 'permdown') this.#stale.replaced.set(t.ref, now)
     this.#apply(update.transitions)
     if (m.delta) {
       const changes = this.state.merge(m.delta)
@@ -258,7 +250,12 @@ export class Shard {
 
   #onTransferReq(m: Extract<ReplicationMessage, { t: 'treq' }>): void {
     const payload = this.#gens.extractFor(this.state, m.clock)
-    this.#direct(replicaName(m.from), { t: 'tack', from: this.state.replica, ref: m.ref, payload })
+    this.#out.direct(replicaName(m.from), {
+      t: 'tack',
+      from: this.state.replica,
+      ref: m.ref,
+      payload,
+    })
   }
 
   #onTransferAck(m: Extract<ReplicationMessage, { t: 'tack' }>): void {
@@ -272,24 +269,7 @@ export class Shard {
     const update = permdown(this.#table, m.from)
     this.#table = update.table
     // Even when unknown here: the goodbye may overtake the incarnation's first heartbeat.
-    this.#retired.set(m.from, this.#o.scheduler.now())
+    this.#stale.retired.set(m.from, this.#clock.now())
     this.#apply(update.transitions)
-  }
-
-  #broadcast(msg: ReplicationMessage): void {
-    this.#o.pubsub.broadcastFrom(this, this.topic, encodeMessage(msg)).catch((error: unknown) => {
-      this.#o.logger.warn('tracker: broadcast failed', { topic: this.topic, t: msg.t, error })
-    })
-  }
-
-  #direct(node: string, msg: ReplicationMessage): void {
-    this.#o.pubsub.directBroadcast(node, this.topic, encodeMessage(msg)).catch((error: unknown) => {
-      this.#o.logger.warn('tracker: direct send failed', {
-        topic: this.topic,
-        node,
-        t: msg.t,
-        error,
-      })
-    })
   }
 }

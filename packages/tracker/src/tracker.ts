@@ -1,7 +1,7 @@
-// The Tracker: a pool of shards per node (spec §4.1). Every operation on a topic goes to
+// The Tracker: a pool of shards per node. Every operation on a topic goes to
 // shard fnv1a32(topic) mod poolSize, which replicates only with the same-numbered shard of
 // the other nodes. Reads are served from the shard's state without any round trip.
-import { replicaRef } from '@plume/crdt'
+import { metaProblem, replicaRef, stringProblem } from '@plume/crdt'
 import type { ReplicaInfo } from '@plume/crdt'
 import type { DiffListener, Meta, PresenceDiff } from './diff.js'
 import { TrackerError } from './errors.js'
@@ -11,14 +11,15 @@ import { Shard } from './shard.js'
 
 type Lifecycle = 'idle' | 'started' | 'stopped'
 
+// The checks live in @plume/crdt (TrackerState runs them too); here they throw TrackerError.
 function checkString(name: string, v: unknown): void {
-  if (typeof v !== 'string') throw new TrackerError('INVALID_ARGUMENT', `${name} must be a string`)
+  const problem = stringProblem(name, v)
+  if (problem !== undefined) throw new TrackerError('INVALID_ARGUMENT', problem)
 }
 
 function checkMeta(meta: unknown): Meta {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw new TrackerError('INVALID_ARGUMENT', 'meta must be a plain object')
-  }
+  const problem = metaProblem(meta)
+  if (problem !== undefined) throw new TrackerError('INVALID_ARGUMENT', problem)
   return meta as Meta
 }
 
@@ -92,6 +93,7 @@ export class Tracker {
     const phxRef = shard.nextRef()
     const full = { ...checkMeta(meta), phx_ref: phxRef }
     shard.state.join(owner, topic, key, full)
+    shard.changed()
     this.#emit(topic, { joins: [[key, full]], leaves: [] })
     return phxRef
   }
@@ -103,7 +105,9 @@ export class Tracker {
     const shard = this.#shard(topic)
     if (this.#lifecycle !== 'started') return
     const gone = shard.state.leave(owner, topic, key)
-    if (gone) shard.report([], [gone])
+    if (!gone) return
+    shard.changed()
+    shard.report([], [gone])
   }
 
   /** Stops tracking every presence of `owner` (call it when the channel/connection ends). Never fails for lifecycle reasons. */
@@ -112,7 +116,9 @@ export class Tracker {
     if (this.#lifecycle !== 'started') return
     for (const shard of this.#shards) {
       const gone = shard.state.leaveOwner(owner)
-      if (gone.length > 0) shard.report([], gone)
+      if (gone.length === 0) continue
+      shard.changed()
+      shard.report([], gone)
     }
   }
 
@@ -134,6 +140,7 @@ export class Tracker {
     const phxRef = shard.nextRef()
     const full = { ...next, phx_ref: phxRef, phx_ref_prev: oldMeta['phx_ref'] }
     shard.state.update(owner, topic, key, full)
+    shard.changed()
     this.#emit(topic, { joins: [[key, full]], leaves: [[key, oldMeta]] })
     return phxRef
   }

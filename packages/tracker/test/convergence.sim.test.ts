@@ -1,4 +1,4 @@
-// Seeded network simulation (house style §7.4, yjs TestConnector style): 5 tracker nodes
+// Seeded network simulation (in the style of yjs's TestConnector): 5 tracker nodes
 // over a lossy, duplicating, reordering, partitionable network with crashes, restarts and
 // virtual time. After heal and quiescence every live node must list exactly the model (no
 // ghosts, nothing lost) and the diffs it reported must sum to what it lists. 100 fixed

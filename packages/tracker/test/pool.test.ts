@@ -1,4 +1,4 @@
-// Port of phoenix_pubsub pool_test.exs (spec §7.8): the same operations with poolSize 1 and
+// Port of phoenix_pubsub pool_test.exs: the same operations with poolSize 1 and
 // 4, with topics spread over every shard; each shard replicates on its own topic.
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Port of phoenix_pubsub shard_replication_test.exs (spec §7.9), one scenario per test, over
+// Port of phoenix_pubsub shard_replication_test.exs, one scenario per test, over
 // a MemoryBus with virtual time: heartbeats, transfers, restarts, netsplits, crashes,
 // permdown, graceful permdown and the rolling-update transfer loop of PR #136.
 import assert from 'node:assert/strict'

@@ -1,5 +1,5 @@
-// Single-node and API behaviour of the Tracker (spec §4.4, §4.13, §7.8 pool tests, §7.9
-// untrack/update/duplicate cases): local diffs, phx_ref handling, options validation.
+// Single-node and API behaviour of the Tracker (with the untrack, update and
+// duplicate cases of phoenix_pubsub's tests): local diffs, phx_ref handling, options validation.
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { PubSub, silentLogger } from '@plume/pubsub'
@@ -16,7 +16,15 @@ afterEach(async () => {
 describe('Tracker options', () => {
   const pubsub = new PubSub({ logger: silentLogger })
   const bad: Array<[string, Record<string, unknown>]> = [
-    ['downPeriod < 2 * broadcastPeriod', { broadcastPeriod: 100, downPeriod: 199 }],
+    [
+      'downPeriod < 2 * broadcastPeriod (liveness on the tick)',
+      { heartbeatPeriod: 0, broadcastPeriod: 100, downPeriod: 199 },
+    ],
+    ['downPeriod < 3 * heartbeatPeriod', { heartbeatPeriod: 500, downPeriod: 1499 }],
+    ['negative heartbeatPeriod', { heartbeatPeriod: -1 }],
+    ['heartbeatPeriod beyond the longest timer', { heartbeatPeriod: 2 ** 31 }],
+    ['heartbeatPeriod with a toString trap', { heartbeatPeriod: { toString: null } }],
+    ['eagerReplication that is not a boolean', { eagerReplication: 'yes' }],
     ['permdownPeriod == downPeriod', { downPeriod: 500, permdownPeriod: 500 }],
     ['permdownPeriod < downPeriod', { downPeriod: 500, permdownPeriod: 400 }],
     ['poolSize 0', { poolSize: 0 }],
@@ -30,6 +38,11 @@ describe('Tracker options', () => {
     ['zero cap', { maxDeltaSizes: [0] }],
     ['empty name', { name: '' }],
     ['clockSamplePeriods 0', { clockSamplePeriods: 0 }],
+    ['poolSize with a toString trap', { poolSize: { toString: null } }],
+    ['broadcastPeriod with a toString trap', { broadcastPeriod: { toString: null } }],
+    ['maxDeltaSizes holding a toString trap', { maxDeltaSizes: [{ toString: null }] }],
+    ['broadcastPeriod as a numeric string', { broadcastPeriod: '100' }],
+    ['name as an object', { name: { toString: null } }],
   ]
   for (const [name, o] of bad) {
     it(`rejects ${name}`, () => {
@@ -66,6 +79,7 @@ describe('Tracker local operations', () => {
     const t = new Tracker({
       pubsub: new PubSub({ logger: silentLogger }),
       scheduler: cluster.scheduler,
+      heartbeatPeriod: 0, // one timer per shard: the tick
     })
     await Promise.all([t.start(), t.start()])
     assert.equal(cluster.scheduler.pending, 1)
@@ -153,6 +167,9 @@ describe('Tracker local operations', () => {
     const { tracker } = await cluster.add('a')
     assert.throws(() => tracker.track('o', 'room', 'k', null as never), code('INVALID_ARGUMENT'))
     assert.throws(() => tracker.track('o', 5 as never, 'k', {}), code('INVALID_ARGUMENT'))
+    const trap = { toString: null } as never
+    assert.throws(() => tracker.track(trap, 'room', 'k', {}), code('INVALID_ARGUMENT'))
+    assert.throws(() => tracker.untrack('o', trap, 'k'), code('INVALID_ARGUMENT'))
     tracker.track('o', 'room', 'k', {})
     assert.throws(() => tracker.update('o', 'room', 'k', [] as never), code('INVALID_ARGUMENT'))
     assert.throws(

@@ -2,14 +2,19 @@
 // through `advance`, which steps the virtual clock and settles the bus after each step, so
 // every scenario is deterministic and uses no real timers.
 import { MemoryBus, PubSub, silentLogger } from '@plume/pubsub'
-import type { Logger } from '@plume/pubsub'
+import type { Logger, MemoryBusOptions } from '@plume/pubsub'
 import { decodeMessage } from '@plume/crdt'
 import type { ReplicationMessage } from '@plume/crdt'
 import { ManualScheduler, Tracker } from '@plume/tracker'
 import type { PresenceDiff, TrackerOptions } from '@plume/tracker'
 
 export const PERIOD = 100
+// The ported Phoenix scenarios count ticks: they run with replication at the tick and
+// liveness on the tick, as Phoenix does. Eager replication and the heartbeat timer have
+// their own tests.
 export const BASE: Partial<TrackerOptions> = {
+  eagerReplication: false,
+  heartbeatPeriod: 0,
   broadcastPeriod: PERIOD,
   maxSilentPeriods: 0,
   downPeriod: 500,
@@ -31,14 +36,20 @@ export interface Seen {
 }
 
 export class Cluster {
-  readonly bus = new MemoryBus({ logger: silentLogger })
+  readonly bus: MemoryBus
   readonly scheduler = new ManualScheduler()
   readonly nodes = new Map<string, Node>()
   readonly seen: Seen[] = []
   readonly #options: Partial<TrackerOptions>
 
-  constructor(options: Partial<TrackerOptions> = {}) {
-    this.#options = { ...BASE, ...options }
+  /** `base` defaults to the Phoenix-paced {@link BASE}; pass `{}` for the Tracker's own defaults. */
+  constructor(
+    options: Partial<TrackerOptions> = {},
+    bus: MemoryBusOptions = {},
+    base: Partial<TrackerOptions> = BASE,
+  ) {
+    this.#options = { random: () => 0, ...base, ...options }
+    this.bus = new MemoryBus({ logger: silentLogger, ...bus })
   }
 
   /** Starts a node (PubSub + Tracker) and records its diffs and replication traffic. */

@@ -1,4 +1,4 @@
-// Review regression: a PUBLISH that Redis executed but whose reply was lost with the
+// A PUBLISH that Redis executed but whose reply was lost with the
 // connection must not be re-sent after the reconnect (ioredis resends unfulfilled commands
 // by default), or every subscriber receives the message twice (at-most-once broken).
 import { after, before, describe, it } from 'node:test'
@@ -26,7 +26,7 @@ function replySwallower(upstreamPort: number, swallow: Swallow): Promise<TcpProx
   })
 }
 
-void describe('RedisAdapter publish during a connection drop (review)', () => {
+void describe('RedisAdapter publish during a connection drop', () => {
   let server: Broker
   let proxy: TcpProxy
   const swallow: Swallow = { armed: false, held: undefined }

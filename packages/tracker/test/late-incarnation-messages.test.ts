@@ -1,4 +1,4 @@
-// Review regressions: late messages of a dead incarnation must not replace the live
+// Late messages of a dead incarnation must not replace the live
 // incarnation of the same node. Found by the simulation (seed 93611, 400 steps): an
 // incarnation forgotten for silence sent one late heartbeat after its successor was up,
 // which permdowned and retired the successor, hiding its presences for permdownPeriod.
@@ -36,7 +36,7 @@ const emptyHb = (from: string, clock: number): ReplicationMessage => ({
   clock: new Map([[from, clock]]),
 })
 
-describe('review: late messages of a dead incarnation', () => {
+describe('late messages of a dead incarnation', () => {
   it('a late heartbeat of an incarnation forgotten for silence does not replace its successor', async () => {
     const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
     const a = await c.add('a')

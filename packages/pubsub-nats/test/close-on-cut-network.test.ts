@@ -1,4 +1,4 @@
-// Review regression: close() on a connection that has silently died (no TCP close, so the
+// Close() on a connection that has silently died (no TCP close, so the
 // adapter still thinks it is up) must really close the nats client. nats' drain() resolves
 // without closing when its flush is cut off by a reconnect; the client then kept
 // reconnecting forever after close() had resolved.
@@ -13,7 +13,7 @@ import { Inbox } from '@plume/testkit/pubsub'
 // Fast stale detection and redials, so the cut is noticed within ~100 ms.
 const connectOptions = { pingInterval: 50, maxPingOut: 1, reconnectTimeWait: 10 }
 
-void describe('NatsAdapter closed while the network is silently cut (review)', () => {
+void describe('NatsAdapter closed while the network is silently cut', () => {
   let server: Broker
   let adapterProxy: TcpProxy
   let controlProxy: TcpProxy

@@ -1,4 +1,4 @@
-// Review regression: when the network to NATS dies silently (TCP stays open, nothing gets
+// When the network to NATS dies silently (TCP stays open, nothing gets
 // through: a cut or a frozen server), close() drained until the client's stale detection
 // (2 min × 2 by default), so a SIGTERM shutdown could hang that long. close() is now bounded
 // by closeTimeoutMs and leaves no socket behind; broadcast() never waited on the server.
@@ -11,7 +11,7 @@ import { isCode, probe, silentConnectionHarness } from '@plume/testkit/pubsub'
 
 const CLOSE_MS = 250
 
-void describe('NatsAdapter on a silently dead connection (review)', () => {
+void describe('NatsAdapter on a silently dead connection', () => {
   // Default ping settings: the client would take minutes to notice the cut by itself.
   const { start, closeWithinBound } = silentConnectionHarness({
     kind: 'nats',
@@ -55,7 +55,7 @@ void describe('NatsAdapter on a silently dead connection (review)', () => {
   })
 })
 
-void describe('NatsAdapter closeTimeoutMs validation (review)', () => {
+void describe('NatsAdapter closeTimeoutMs validation', () => {
   for (const closeTimeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
     void it(`refuses closeTimeoutMs ${closeTimeoutMs} with INVALID_ARGUMENT`, () => {
       assert.throws(

@@ -1,4 +1,4 @@
-// Review fuzz: odd-but-valid replication messages from fake peers (unknown refs, our own
+// Fuzz: odd-but-valid replication messages from fake peers (unknown refs, our own
 // ref, huge clocks, duplicate dots, values of replicas missing from the context) fed to a
 // real shard. The shard must never log an error, and its diff stream must sum to its state.
 import assert from 'node:assert/strict'
@@ -113,10 +113,12 @@ function build(raw: Raw, self: string): ReplicationMessage | undefined {
 }
 
 let remoteJoins = 0
-describe('review: hostile but well-formed replication traffic', () => {
+describe('hostile but well-formed replication traffic', () => {
   it('never makes a shard log an error, and diffs always sum to list()', async () => {
-    const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000)
-    console.log(`review fuzz seed ${seed}`)
+    const seed = Number(
+      process.env['FC_SEED'] ?? process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000,
+    )
+    console.log(`hostile peer traffic seed ${seed}`)
     await fc.assert(
       fc.asyncProperty(fc.array(arbMsg, { maxLength: 40 }), async (script) => {
         const bus = new MemoryBus({ logger: silentLogger })

@@ -1,4 +1,4 @@
-// Review regression: when the network to Redis dies silently (TCP stays open, nothing gets
+// When the network to Redis dies silently (TCP stays open, nothing gets
 // through: a cut or a frozen broker), broadcast() used to wait forever for the PUBLISH reply
 // and close() for the claim release and QUIT, so a SIGTERM shutdown could hang. Now both are
 // bounded by commandTimeoutMs and closeTimeoutMs, and close() leaves no socket behind.
@@ -12,7 +12,7 @@ import { Inbox, probe, settlesAtBound, silentConnectionHarness } from '@plume/te
 const COMMAND_MS = 250
 const CLOSE_MS = 250
 
-void describe('RedisAdapter on a silently dead connection (review)', () => {
+void describe('RedisAdapter on a silently dead connection', () => {
   const harness = silentConnectionHarness({
     kind: 'redis',
     closeMs: CLOSE_MS,
