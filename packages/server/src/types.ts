@@ -78,6 +78,8 @@ export interface ChannelEndpoint {
   readonly nodeName: string
   /** Number of open connections on this endpoint. */
   readonly connectionCount: number
+  /** The endpoint's clock and timers; a channel arming timers on it can be driven in tests. */
+  readonly scheduler: Scheduler
   /** Fastlane broadcast to every subscriber of `topic`, cluster-wide. Rejects if the PubSub cannot send. */
   broadcast(topic: string, event: string, payload: Payload): Promise<void>
   /** Fastlane broadcast to the subscribers of `topic` on this node only (synchronous). */

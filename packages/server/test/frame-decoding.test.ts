@@ -61,6 +61,7 @@ function open(serializer: ServerSerializer): {
 } {
   const socket = new FakeSocket(serializer === v2Serializer)
   const logger = captureLogger()
+  const scheduler = new ManualScheduler()
   const conn = new Connection({
     socket,
     transport: 'websocket',
@@ -72,11 +73,12 @@ function open(serializer: ServerSerializer): {
       pubsub,
       nodeName: 'n',
       connectionCount: 1,
+      scheduler,
       broadcast: () => Promise.resolve(),
       localBroadcast: () => {},
     },
     pubsub,
-    scheduler: new ManualScheduler(),
+    scheduler,
     logger,
     onClosed: () => {},
   })
