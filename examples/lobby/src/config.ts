@@ -26,6 +26,8 @@ export interface LobbyConfig {
   permdownPeriod: number | undefined
   /** `PERMDOWN_ON_SHUTDOWN`: on SIGTERM, tell peers to drop our presences at once. @default true */
   permdownOnShutdown: boolean
+  /** `PRESENCE_COALESCE`: merge a busy room's diffs; false sends one per change. @default true */
+  coalesce: boolean
   /** `LOG_LEVEL`. @default 'info' */
   logLevel: LogLevel
 }
@@ -102,6 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     downPeriod: positive(env, 'TRACKER_DOWN_PERIOD_MS'),
     permdownPeriod: positive(env, 'TRACKER_PERMDOWN_PERIOD_MS'),
     permdownOnShutdown: bool(env, 'PERMDOWN_ON_SHUTDOWN', true),
+    coalesce: bool(env, 'PRESENCE_COALESCE', true),
     logLevel: logLevel(env),
   }
 }

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
-import type { ChannelHandler, Logger } from '@plume/server'
+import type { ChannelHandler, Logger, PresenceOptions } from '@plume/server'
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
@@ -22,6 +22,8 @@ export interface LobbyOptions {
   permdownPeriod?: number | undefined
   scheduler?: Scheduler
   logger?: Logger
+  /** Presence's diff merging; `false` sends one diff per change as Phoenix does. @default on */
+  coalesce?: PresenceOptions['coalesce']
 }
 
 const MAX_NAME = 64
@@ -49,7 +51,12 @@ export function createLobby(options: LobbyOptions) {
     ...(options.logger && { logger: options.logger }),
   })
   const tracker = createTracker(options)
-  const presence = new Presence({ tracker, sink: endpoint })
+  const presence = new Presence({
+    tracker,
+    sink: endpoint,
+    ...(options.coalesce !== undefined && { coalesce: options.coalesce }),
+    ...(options.scheduler && { scheduler: options.scheduler }),
+  })
   endpoint.socket('/socket', {
     connect(params) {
       const name = params['user_id']

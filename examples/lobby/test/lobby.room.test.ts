@@ -47,7 +47,15 @@ describe("the lobby's room channel", () => {
   beforeEach(async () => {
     const pubsub = new PubSub({ logger: silentLogger })
     const scheduler = new ManualScheduler()
-    lobby = createLobby({ pubsub, publicDir: PUBLIC_DIR, logger: silentLogger, scheduler })
+    // One diff per change, so each step's diff can be asserted on its own; merged diffs are
+    // covered by the browser and cluster suites, which check what clients end up showing.
+    lobby = createLobby({
+      pubsub,
+      publicDir: PUBLIC_DIR,
+      logger: silentLogger,
+      scheduler,
+      coalesce: false,
+    })
     lobby.endpoint.socket('/test', {
       connect: (params) => ({ user_id: params['user_id'] ?? 'anon' }),
       channels: [['test:*', testChannel(lobby.presence)]],

@@ -23,6 +23,7 @@ describe('readConfig', () => {
       downPeriod: undefined,
       permdownPeriod: undefined,
       permdownOnShutdown: true,
+      coalesce: true,
       logLevel: 'info',
     })
   })
@@ -39,6 +40,7 @@ describe('readConfig', () => {
       TRACKER_DOWN_PERIOD_MS: '1000',
       TRACKER_PERMDOWN_PERIOD_MS: '5000',
       PERMDOWN_ON_SHUTDOWN: 'false',
+      PRESENCE_COALESCE: 'false',
       LOG_LEVEL: 'WARN',
     })
     assert.deepEqual(config, {
@@ -52,6 +54,7 @@ describe('readConfig', () => {
       downPeriod: 1000,
       permdownPeriod: 5000,
       permdownOnShutdown: false,
+      coalesce: false,
       logLevel: 'warn',
     })
   })
@@ -65,6 +68,7 @@ describe('readConfig', () => {
       [{ TRACKER_BROADCAST_PERIOD_MS: '0' }, /TRACKER_BROADCAST_PERIOD_MS must be greater than 0/],
       [{ PERMDOWN_ON_SHUTDOWN: 'maybe' }, /PERMDOWN_ON_SHUTDOWN must be true or false/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+      [{ PRESENCE_COALESCE: 'sometimes' }, /PRESENCE_COALESCE must be true or false/],
     ]
     for (const [env, message] of cases) {
       assert.throws(
