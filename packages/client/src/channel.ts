@@ -3,8 +3,7 @@
 // leaving or closed can never be scheduled to rejoin. Replies route to pushes by ref.
 import { misuse } from './errors.js'
 import { CLOSE, ERROR, JOIN, LEAVE, REPLY, type ChannelState } from './constants.js'
-import { Push, type ReplyPayload } from './push.js'
-import type { Socket } from './socket.js'
+import { Push, type PushSocket, type ReplyPayload } from './push.js'
 import { Timer } from './timer.js'
 import { DEV } from './dev.js'
 
@@ -20,6 +19,21 @@ export type BindingCallback<TPayload = AnyPayload> = (
   ref?: string | null,
   joinRef?: string | null,
 ) => void
+
+/** What a channel needs from its socket. */
+export interface ChannelSocket extends PushSocket {
+  /** Default push timeout (ms). */
+  readonly timeout: number
+  readonly rejoinAfterMs: (tries: number) => number
+  isConnected(): boolean
+  onOpen(callback: () => void): string
+  onError(callback: () => void): string
+  log(kind: string, msg: string, data?: unknown): void
+  /** @internal Leaves another joined/joining channel of `topic` before this one (re)joins. */
+  leaveOpenTopic(topic: string, except?: Channel): void
+  /** Unregisters a closed channel. */
+  remove(channel: Channel): void
+}
 
 const allowed: Record<ChannelState, readonly ChannelState[]> = {
   closed: ['joining', 'leaving', 'closed'],
@@ -56,7 +70,7 @@ export class Channel {
   constructor(
     readonly topic: string,
     params: Params | undefined,
-    readonly socket: Socket,
+    readonly socket: ChannelSocket,
   ) {
     this.params = typeof params === 'function' ? params : () => params ?? {}
     this.timeout = socket.timeout

@@ -2,22 +2,45 @@
 // error before the first open, or no ping answer within the deadline, switches to LongPoll.
 // A LongPoll that opened without WebSocket ever passing its health check is remembered in
 // sessionStorage, so the next page load goes straight to LongPoll.
-import type { Cancel } from './scheduler.js'
-import type { Socket } from './socket.js'
+import type { StorageLike } from './options.js'
+import type { Cancel, Scheduler } from './scheduler.js'
+import type { SocketErrorCallback } from './socket-events.js'
 import type { TransportConstructor } from './transport.js'
 import { DEV } from './dev.js'
 
 const KEY = 'phx:fallback:LongPoll'
 
+/** @internal What fallback mode needs from the socket. */
+export interface FallbackSocket {
+  readonly scheduler: Scheduler
+  readonly sessionStore: StorageLike | null
+  /** @internal The socket's connection lifecycle. */
+  readonly life: {
+    /** @internal Bumped on every connect, disconnect and transport replacement. */
+    readonly clock: number
+    readonly closeWasClean: boolean
+  }
+  primaryPassedHealthCheck: boolean
+  log(kind: string, msg: string, data?: unknown): void
+  onOpen(callback: () => void): string
+  onError(callback: SocketErrorCallback): string
+  off(refs: readonly string[]): void
+  ping(callback: (rtt: number) => void): boolean
+  /** @internal Drops the current connection and switches class; returns the new clock. */
+  replaceTransport(T: TransportConstructor): number
+  /** @internal Opens a transport of the current class. */
+  transportConnect(): void
+}
+
 /** @internal Connects `socket` in fallback mode; returns a function that stops the attempt. */
 export function connectWithFallback(
-  socket: Socket,
+  socket: FallbackSocket,
   fallbackTransport: TransportConstructor,
   ms: number,
 ): () => void {
   let established = false
   let primary = true
-  let clock = 0
+  let attempt = 0
   let timer: Cancel | undefined
   const refs: string[] = []
   const arm = (): void => {
@@ -28,14 +51,14 @@ export function connectWithFallback(
     timer?.()
     socket.off(refs)
   }
-  const isCurrent = (): boolean => clock === socket.connectClock && !socket.closeWasClean
+  const isCurrent = (): boolean => attempt === socket.life.clock && !socket.life.closeWasClean
   const fallback = (reason: unknown): void => {
     socket.log('transport', DEV ? 'falling back to LongPoll...' : 'fallback', reason)
     timer?.()
     socket.off(refs.slice(0, 1))
     primary = false
     const replaced = socket.replaceTransport(fallbackTransport)
-    if (replaced === socket.connectClock) socket.transportConnect()
+    if (replaced === socket.life.clock) socket.transportConnect()
   }
   if (socket.sessionStore?.getItem(KEY)) {
     fallback('memorized')
@@ -47,7 +70,7 @@ export function connectWithFallback(
     }),
     socket.onOpen(() => {
       if (!primary) {
-        if (!socket.primaryPassedHealthCheck && !socket.closeWasClean)
+        if (!socket.primaryPassedHealthCheck && !socket.life.closeWasClean)
           socket.sessionStore?.setItem(KEY, 'true')
         return
       }
@@ -63,6 +86,6 @@ export function connectWithFallback(
   )
   arm()
   socket.transportConnect()
-  clock = socket.connectClock
+  attempt = socket.life.clock
   return stop
 }

@@ -35,15 +35,18 @@ export class Heartbeat {
 
   /** Schedules the next beat one interval from now. */
   schedule(): void {
+    this.#after(() => this.beat())
+  }
+
+  /** Sends a beat now and waits one interval for its reply. */
+  beat(): void {
+    const ref = this.#hooks.send()
+    if (ref === null) return
     this.#after(() => {
-      const ref = this.#hooks.send()
-      if (ref === null) return
-      this.#after(() => {
-        this.clear()
-        this.#hooks.timeout()
-      })
-      this.pendingRef = ref
+      this.clear()
+      this.#hooks.timeout()
     })
+    this.pendingRef = ref
   }
 
   /** Handles a reply ref; true if it answered the pending beat. */

@@ -1,8 +1,8 @@
 // One outgoing message awaiting a reply (spec §5.4). A push gets a fresh ref each time it is
 // sent; the channel routes the matching phx_reply to it, or the timeout fires a synthetic
 // "timeout" reply. Hooks registered after the reply arrived fire at once.
-import type { Channel } from './channel.js'
-import type { Cancel } from './scheduler.js'
+import type { Cancel, Scheduler } from './scheduler.js'
+import type { SocketMessage } from './serializer.js'
 
 /** A reply as it reaches `receive` hooks. */
 export interface ReplyPayload<TResponse = unknown> {
@@ -12,6 +12,23 @@ export interface ReplyPayload<TResponse = unknown> {
 
 /** Reply statuses a push can settle to; servers may send other strings too. */
 export type PushStatus = 'ok' | 'error' | 'timeout' | (string & {})
+
+/** What a push needs from the socket under its channel. */
+export interface PushSocket {
+  readonly scheduler: Scheduler
+  makeRef(): string
+  push(data: SocketMessage, channel?: PushChannel): void
+}
+
+/** What a push needs from its channel. */
+export interface PushChannel {
+  readonly topic: string
+  readonly socket: PushSocket
+  /** @internal Reply handlers of in-flight pushes, by ref. */
+  readonly replyHandlers: Map<string, (reply: ReplyPayload) => void>
+  joinRef(): string | null
+  isClosed(): boolean
+}
 
 /** An outgoing message and its reply hooks. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped replies read like phoenix.js
@@ -26,7 +43,7 @@ export class Push<TResponse = any> {
   #cancelTimeout: Cancel | undefined
 
   constructor(
-    readonly channel: Channel,
+    readonly channel: PushChannel,
     readonly event: string,
     public payload: () => unknown,
     public timeout: number,
