@@ -44,6 +44,7 @@ export const INTERNAL_PROPS = [
   'beat',
   'drop',
   'end',
+  'owner',
   // Channel
   'replyHandlers',
   // Connection

@@ -11,7 +11,12 @@ export class ChannelRegistry {
   /** Channels created and not yet closed, in creation order; changed in place. */
   readonly channels: Channel[] = []
 
-  constructor(readonly owner: { log(kind: string, msg: string): void }) {}
+  /** @internal The socket, for logging. */
+  readonly owner: { log(kind: string, msg: string): void }
+
+  constructor(owner: { log(kind: string, msg: string): void }) {
+    this.owner = owner
+  }
 
   /** @internal Forgets a channel (it closed). */
   drop(channel: Channel): void {

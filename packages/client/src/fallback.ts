@@ -1,5 +1,5 @@
-// Long-poll fallback (spec §5.2 "Fallback mode"): start on WebSocket with a deadline; an
-// error before the first open, or no ping answer within the deadline, switches to LongPoll.
+// Long-poll fallback (phoenix.js's `longPollFallbackMs`): start on WebSocket with a deadline;
+// an error before the first open, or no ping answer within the deadline, switches to LongPoll.
 // A LongPoll that opened without WebSocket ever passing its health check is remembered in
 // sessionStorage, so the next page load goes straight to LongPoll.
 import type { StorageLike } from './options.js'
@@ -24,7 +24,7 @@ export interface FallbackSocket {
   log(kind: string, msg: string, data?: unknown): void
   onOpen(callback: () => void): string
   onError(callback: SocketErrorCallback): string
-  off(refs: readonly string[]): void
+  off(refs: ReadonlyArray<string | undefined>): void
   ping(callback: (rtt: number) => void): boolean
   /** @internal Drops the current connection and switches class; returns the new clock. */
   replaceTransport(T: TransportConstructor): number
@@ -53,39 +53,58 @@ export function connectWithFallback(
   }
   const isCurrent = (): boolean => attempt === socket.life.clock && !socket.life.closeWasClean
   const fallback = (reason: unknown): void => {
-    socket.log('transport', DEV ? 'falling back to LongPoll...' : 'fallback', reason)
-    timer?.()
-    socket.off(refs.slice(0, 1))
     primary = false
-    const replaced = socket.replaceTransport(fallbackTransport)
-    if (replaced === socket.life.clock) socket.transportConnect()
+    timer?.()
+    switchTo(socket, fallbackTransport, refs[0], reason)
   }
   if (socket.sessionStore?.getItem(KEY)) {
     fallback('memorized')
     return stop
   }
+  const onPrimaryOpen = (): void => {
+    established = true
+    arm()
+    checkHealth(socket, () => timer?.())
+  }
   refs.push(
     socket.onError((reason) => {
       if (isCurrent() && primary && !established) fallback(reason)
     }),
-    socket.onOpen(() => {
-      if (!primary) {
-        if (!socket.primaryPassedHealthCheck && !socket.life.closeWasClean)
-          socket.sessionStore?.setItem(KEY, 'true')
-        return
-      }
-      if (!isCurrent()) return
-      established = true
-      arm()
-      socket.ping((rtt) => {
-        socket.log('transport', DEV ? 'connected to primary after' : 'primary', rtt)
-        socket.primaryPassedHealthCheck = true
-        timer?.()
-      })
-    }),
+    socket.onOpen(() => (primary ? isCurrent() && onPrimaryOpen() : remember(socket))),
   )
   arm()
   socket.transportConnect()
   attempt = socket.life.clock
   return stop
+}
+
+// Switches to the fallback transport; the primary's error callback (`errorRef`) goes first,
+// so the fallback's own errors are left to the socket.
+function switchTo(
+  socket: FallbackSocket,
+  T: TransportConstructor,
+  errorRef: string | undefined,
+  reason: unknown,
+): void {
+  socket.log('transport', DEV ? 'falling back to LongPoll...' : 'fallback', reason)
+  socket.off([errorRef])
+  const replaced = socket.replaceTransport(T)
+  if (replaced === socket.life.clock) socket.transportConnect()
+}
+
+// The primary must answer a ping before the deadline; `passed` runs when it does.
+function checkHealth(socket: FallbackSocket, passed: () => void): void {
+  socket.ping((rtt) => {
+    socket.log('transport', DEV ? 'connected to primary after' : 'primary', rtt)
+    socket.primaryPassedHealthCheck = true
+    passed()
+  })
+}
+
+// The fallback opened: the next page load goes straight to it, unless the primary ever
+// passed its health check (then the trouble was passing) or the socket was disconnected.
+function remember(socket: FallbackSocket): void {
+  if (!socket.primaryPassedHealthCheck && !socket.life.closeWasClean) {
+    socket.sessionStore?.setItem(KEY, 'true')
+  }
 }

@@ -51,8 +51,11 @@ export class Lifecycle {
   /** @internal Heartbeats while a connection is open. */
   readonly heartbeat: Heartbeat
 
-  constructor(readonly owner: LifecycleSocket) {
-    const socket = owner
+  /** @internal The socket this lifecycle belongs to. */
+  readonly owner: LifecycleSocket
+
+  constructor(socket: LifecycleSocket) {
+    this.owner = socket
     const { scheduler } = socket
     this.reconnectTimer = new Timer(() => socket.reconnect(), socket.reconnectAfterMs, scheduler)
     this.heartbeat = new Heartbeat(scheduler, socket.heartbeatIntervalMs, {

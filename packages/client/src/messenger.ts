@@ -58,10 +58,15 @@ export class Messenger {
   /** Sends waiting for the connection to open, oldest first (see send-buffer.ts). */
   readonly buffer: Array<() => void> = []
 
+  /** @internal The socket this messenger belongs to. */
+  readonly owner: MessengerSocket
+
   constructor(
-    readonly owner: MessengerSocket,
+    owner: MessengerSocket,
     readonly codecOption: Codec,
-  ) {}
+  ) {
+    this.owner = owner
+  }
 
   /** Sends now if connected, else holds the send until the next open. */
   send(data: SocketMessage, channel?: SendingChannel): void {
