@@ -22,7 +22,6 @@ export const INTERNAL_PROPS = [
   // channel-registry.ts, send-buffer.ts)
   'connection',
   'transportConnect',
-  'replaceTransport',
   'leaveOpenTopic',
   'flushSendBuffer',
   'teardown',
@@ -34,19 +33,18 @@ export const INTERNAL_PROPS = [
   'leaveDuplicate',
   'errorAll',
   'route',
-  'codecOption',
   'registry',
   'messenger',
   'life',
   'reconnect',
   'clock',
   'opened',
+  'transportClosed',
+  'transportErrored',
   'beat',
   'drop',
   'end',
   'owner',
-  // Channel
-  'replyHandlers',
   // Connection
   'closedByUs',
   'ended',
@@ -106,7 +104,13 @@ async function compress(outfile) {
   const map = `${outfile}.map`
   const out = await minify(readFileSync(outfile, 'utf8'), {
     ecma: 2022,
-    compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true },
+    compress: {
+      passes: 4,
+      unsafe: true,
+      unsafe_arrows: true,
+      unsafe_methods: true,
+      pure_getters: true,
+    },
     mangle: true,
     // The map is written next to the bundle but not linked from it, like phoenix.min.js,
     // which ships without a sourceMappingURL comment.

@@ -34,11 +34,14 @@ export class ChannelRegistry {
     dup.leave()
   }
 
-  /** @internal Errors every channel that is not already errored, leaving or closed. */
-  errorAll(payload: unknown): void {
+  /**
+   * @internal Errors every channel that is not already errored, leaving or closed, with the
+   * payload phoenix.js 1.8 gives transport errors: `{ source: "transport", reason }`.
+   */
+  errorAll(reason: string): void {
     for (const channel of [...this.channels]) {
       if (!(channel.isErrored() || channel.isLeaving() || channel.isClosed())) {
-        channel.trigger(ERROR, payload)
+        channel.trigger(ERROR, { source: 'transport', reason })
       }
     }
   }

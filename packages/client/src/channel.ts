@@ -3,7 +3,7 @@
 // leaving or closed can never be scheduled to rejoin. Replies route to pushes by ref.
 import { misuse } from './errors.js'
 import { CLOSE, ERROR, JOIN, LEAVE, REPLY, type ChannelState } from './constants.js'
-import { Push, type PushSocket, type ReplyPayload } from './push.js'
+import { Push, type PushSocket } from './push.js'
 import { Timer } from './timer.js'
 import { DEV } from './dev.js'
 
@@ -35,13 +35,13 @@ export interface ChannelSocket extends PushSocket {
   remove(channel: Channel): void
 }
 
-const allowed: Record<ChannelState, readonly ChannelState[]> = {
-  closed: ['joining', 'leaving', 'closed'],
-  joining: ['joining', 'joined', 'errored', 'leaving', 'closed'],
-  joined: ['joining', 'errored', 'leaving', 'closed'],
-  errored: ['joining', 'errored', 'leaving', 'closed'],
-  leaving: ['leaving', 'closed'],
-}
+// The lifecycle's moves: a leaving channel can only finish closing; only a joining channel
+// can become joined; a closed channel cannot error. Everything else is allowed (a rule
+// rather than a table, which keeps the browser bundle small).
+const allowed = (from: ChannelState, to: ChannelState): boolean =>
+  from === 'leaving'
+    ? to === 'leaving' || to === 'closed'
+    : (to !== 'joined' || from === 'joining') && !(from === 'closed' && to === 'errored')
 
 /** A topic subscription over a Socket: join, push, receive, leave. */
 export class Channel {
@@ -63,8 +63,6 @@ export class Channel {
   readonly rejoinTimer: Timer
   /** Socket callback refs owned by this channel, released on removal. */
   readonly stateChangeRefs: string[] = []
-  /** @internal Reply handlers of in-flight pushes, by ref. */
-  readonly replyHandlers = new Map<string, (reply: ReplyPayload) => void>()
   #bindingRef = 0
 
   constructor(
@@ -84,6 +82,13 @@ export class Channel {
     )
     this.#wireSocket()
     this.#wireJoinPush()
+    // Replies reach their push as `chan_reply_<ref>` events, as in phoenix.js's Channel.
+    this.on(REPLY, (payload, ref) => this.trigger(this.replyEventName(ref ?? null), payload))
+  }
+
+  /** The event a reply to `ref` is triggered as; its push listens for it. */
+  replyEventName(ref: string | null): string {
+    return `chan_reply_${ref}`
   }
 
   #wireSocket(): void {
@@ -117,7 +122,7 @@ export class Channel {
   }
 
   #transition(to: ChannelState): boolean {
-    if (!allowed[this.state].includes(to)) {
+    if (!allowed(this.state, to)) {
       this.socket.log(
         'channel',
         DEV ? `ignored ${this.state} -> ${to} on ${this.topic}` : 'ignored',
@@ -148,7 +153,11 @@ export class Channel {
     return this.on(CLOSE, callback)
   }
 
-  /** Registers a callback for `phx_error`; it receives the reason. */
+  /**
+   * Registers a callback for `phx_error`. A transport failure passes
+   * `{ source: "transport", reason }` (reason `"connection_closed"`, `"connection_error"` or
+   * `"heartbeat_timeout"`), as phoenix.js 1.8 does; a server-sent error passes its payload.
+   */
   onError(callback: (reason: AnyPayload) => void): number {
     return this.on(ERROR, (reason: unknown) => callback(reason))
   }
@@ -247,16 +256,14 @@ export class Channel {
     if (payload && !handled) {
       throw misuse('BAD_ON_MESSAGE')
     }
-    this.#handleInternal(event, handled, ref)
+    this.#handleInternal(event, handled)
     for (const bind of this.bindings.filter((b) => b.event === event)) {
       bind.callback(handled, ref, joinRef ?? this.joinRef())
     }
   }
 
-  #handleInternal(event: string, payload: unknown, ref: string | null | undefined): void {
-    if (event === REPLY) {
-      if (ref) this.replyHandlers.get(ref)?.(payload as ReplyPayload)
-    } else if (event === CLOSE) {
+  #handleInternal(event: string, payload: unknown): void {
+    if (event === CLOSE) {
       this.rejoinTimer.reset()
       this.socket.log('channel', DEV ? `close ${this.topic} ${this.joinRef()}` : 'close')
       this.#transition('closed')

@@ -18,16 +18,18 @@ export interface FallbackSocket {
   readonly life: {
     /** @internal Bumped on every connect, disconnect and transport replacement. */
     readonly clock: number
-    readonly closeWasClean: boolean
+    /** @internal Drops the current connection at once; returns the new clock. */
+    drop(): number
   }
+  readonly closeWasClean: boolean
   primaryPassedHealthCheck: boolean
   log(kind: string, msg: string, data?: unknown): void
   onOpen(callback: () => void): string
   onError(callback: SocketErrorCallback): string
   off(refs: ReadonlyArray<string | undefined>): void
   ping(callback: (rtt: number) => void): boolean
-  /** @internal Drops the current connection and switches class; returns the new clock. */
-  replaceTransport(T: TransportConstructor): number
+  /** The transport class for the next connection. */
+  transport: TransportConstructor
   /** @internal Opens a transport of the current class. */
   transportConnect(): void
 }
@@ -51,7 +53,7 @@ export function connectWithFallback(
     timer?.()
     socket.off(refs)
   }
-  const isCurrent = (): boolean => attempt === socket.life.clock && !socket.life.closeWasClean
+  const isCurrent = (): boolean => attempt === socket.life.clock && !socket.closeWasClean
   const fallback = (reason: unknown): void => {
     primary = false
     timer?.()
@@ -88,8 +90,8 @@ function switchTo(
 ): void {
   socket.log('transport', DEV ? 'falling back to LongPoll...' : 'fallback', reason)
   socket.off([errorRef])
-  const replaced = socket.replaceTransport(T)
-  if (replaced === socket.life.clock) socket.transportConnect()
+  socket.transport = T
+  if (socket.life.drop() === socket.life.clock) socket.transportConnect()
 }
 
 // The primary must answer a ping before the deadline; `passed` runs when it does.
@@ -104,7 +106,7 @@ function checkHealth(socket: FallbackSocket, passed: () => void): void {
 // The fallback opened: the next page load goes straight to it, unless the primary ever
 // passed its health check (then the trouble was passing) or the socket was disconnected.
 function remember(socket: FallbackSocket): void {
-  if (!socket.primaryPassedHealthCheck && !socket.life.closeWasClean) {
+  if (!socket.primaryPassedHealthCheck && !socket.closeWasClean) {
     socket.sessionStore?.setItem(KEY, 'true')
   }
 }

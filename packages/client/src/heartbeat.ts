@@ -49,11 +49,9 @@ export class Heartbeat {
     this.pendingRef = ref
   }
 
-  /** Handles a reply ref; true if it answered the pending beat. */
-  onReply(ref: string | null): boolean {
-    if (ref === null || ref !== this.pendingRef) return false
-    this.schedule()
-    return true
+  /** Handles a reply ref: one answering the pending beat schedules the next. */
+  onReply(ref: string | null): void {
+    if (ref !== null && ref === this.pendingRef) this.schedule()
   }
 
   // Clears, then runs `fn` one interval from now.

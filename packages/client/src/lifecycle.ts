@@ -16,6 +16,10 @@ import type { CloseEventLike } from './transport.js'
 
 /** @internal What the lifecycle needs from its socket. */
 export interface LifecycleSocket extends TransportSettings {
+  /** True after an explicit disconnect (or before the first open); the lifecycle keeps it. */
+  closeWasClean: boolean
+  /** How many times a transport opened; the lifecycle counts. */
+  establishedConnections: number
   readonly heartbeatIntervalMs: number
   readonly reconnectAfterMs: (tries: number) => number
   readonly authToken: (() => string) | undefined
@@ -42,10 +46,6 @@ export class Lifecycle {
   connection: Connection | null = null
   /** Bumped on every connect, disconnect and transport replacement. */
   clock = 1
-  /** True after an explicit disconnect (or before the first open). */
-  closeWasClean = true
-  /** How many times a transport opened. */
-  establishedConnections = 0
   /** Reconnect backoff. */
   readonly reconnectTimer: Timer
   /** @internal Heartbeats while a connection is open. */
@@ -74,7 +74,7 @@ export class Lifecycle {
   open(): void {
     const previous = this.connection
     this.clock++
-    this.closeWasClean = false
+    this.owner.closeWasClean = false
     this.reconnectTimer.cancel()
     const conn = new Connection(createTransport(this.owner, this.owner.authToken?.()))
     this.connection = conn
@@ -85,7 +85,7 @@ export class Lifecycle {
   /** @internal Drops the current connection at once (to switch transport class); returns the clock. */
   drop(): number {
     const clock = ++this.clock
-    this.closeWasClean = true
+    this.owner.closeWasClean = true
     this.reconnectTimer.reset()
     const conn = this.connection
     if (conn) {
@@ -102,7 +102,7 @@ export class Lifecycle {
   /** @internal Marks the current connection as unwanted and stops reconnecting: an explicit disconnect. */
   end(): void {
     this.clock++
-    this.closeWasClean = true
+    this.owner.closeWasClean = true
     this.reconnectTimer.reset()
     if (this.connection) this.connection.ended = true
   }
@@ -137,8 +137,8 @@ export class Lifecycle {
   /** @internal The current transport opened. */
   opened(): void {
     this.owner.log('transport', DEV ? `connected to ${this.owner.endPointURL()}` : 'connected')
-    this.closeWasClean = false
-    this.establishedConnections++
+    this.owner.closeWasClean = false
+    this.owner.establishedConnections++
     this.reconnectTimer.reset()
     if (!this.connection?.transport.skipHeartbeat) this.heartbeat.schedule()
     this.owner.flushSendBuffer()
@@ -146,20 +146,20 @@ export class Lifecycle {
   }
 
   /** The current transport closed; reconnects unless the close was asked for or normal. */
-  closed(event: CloseEventLike | undefined): void {
+  transportClosed(event: CloseEventLike | undefined): void {
     this.owner.log('transport', 'close', event)
     this.heartbeat.clear()
     this.owner.registry.errorAll('connection_closed')
     const abnormal = !this.connection?.closedByUs && event?.code !== WS_CLOSE_NORMAL
-    if (abnormal && !this.closeWasClean) this.reconnectTimer.scheduleTimeout()
+    if (abnormal && !this.owner.closeWasClean) this.reconnectTimer.scheduleTimeout()
     this.owner.fire('close', event as CloseEventLike)
   }
 
   /** The current transport reported an error. */
-  errored(error: unknown): void {
+  transportErrored(error: unknown): void {
     this.owner.log('transport', 'error', error)
     const transportBefore = this.owner.transport
-    const establishedBefore = this.establishedConnections
+    const establishedBefore = this.owner.establishedConnections
     this.owner.fire('error', error, transportBefore, establishedBefore)
     // A primary transport replaced (fallback) before it ever opened errors no channel.
     if (transportBefore === this.owner.transport || establishedBefore > 0) {
@@ -176,7 +176,7 @@ export class Lifecycle {
     )
     this.owner.registry.errorAll('heartbeat_timeout')
     if (this.connection !== conn || conn?.ended) return
-    this.closeWasClean = false
+    this.owner.closeWasClean = false
     conn?.close(WS_CLOSE_NORMAL, 'heartbeat timeout')
     if (this.connection !== conn || conn?.ended) return
     this.teardownThen(() => this.reconnectTimer.scheduleTimeout())

@@ -16,8 +16,8 @@ import type { TransportConstructor } from './transport.js'
 
 /** @internal An encoder/decoder pair. */
 export interface Codec {
-  encode: Encode
-  decode: Decode
+  readonly encode: Encode
+  readonly decode: Decode
 }
 const builtinCodec: Codec = { encode, decode }
 
@@ -34,7 +34,7 @@ export interface HeartbeatOwner {
 }
 
 /** @internal What the messenger needs from its socket. */
-export interface MessengerSocket {
+export interface MessengerSocket extends Codec {
   readonly transport: TransportConstructor
   /** @internal The current connection, if any. */
   readonly connection: Connection | null
@@ -61,10 +61,7 @@ export class Messenger {
   /** @internal The socket this messenger belongs to. */
   readonly owner: MessengerSocket
 
-  constructor(
-    owner: MessengerSocket,
-    readonly codecOption: Codec,
-  ) {
+  constructor(owner: MessengerSocket) {
     this.owner = owner
   }
 
@@ -87,7 +84,7 @@ export class Messenger {
 
   // LongPoll always speaks the built-in serializer: that is what its server side decodes.
   #codec(): Codec {
-    return isLongPoll(this.owner.transport) ? builtinCodec : this.codecOption
+    return isLongPoll(this.owner.transport) ? builtinCodec : this.owner
   }
 
   /** Sends everything buffered while offline (a no-op while not connected). */

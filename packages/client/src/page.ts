@@ -18,8 +18,8 @@ export interface PageSocket {
     readonly connection: PageConnection | null
     /** @internal Bumped on every connect and disconnect. */
     readonly clock: number
-    readonly closeWasClean: boolean
   }
+  readonly closeWasClean: boolean
   isConnected(): boolean
   connect(): void
   disconnect(): void
@@ -50,7 +50,7 @@ export function watchPage(
     socket.connect()
   })
   page.on('visibilitychange', () => {
-    if (!page.hidden && !socket.isConnected() && !socket.life.closeWasClean) reconnectNow()
+    if (!page.hidden && !socket.isConnected() && !socket.closeWasClean) reconnectNow()
   })
   return page
 }

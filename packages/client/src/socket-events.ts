@@ -20,14 +20,6 @@ export interface SocketCallbacks {
   message: Array<[string, (message: SocketMessage) => void]>
 }
 
-/** @internal Empty registries for a new socket. */
-export const emptyCallbacks = (): SocketCallbacks => ({
-  open: [],
-  close: [],
-  error: [],
-  message: [],
-})
-
 /** @internal Removes the callbacks registered under any of `refs`, from every registry. */
 export function unregister(cbs: SocketCallbacks, refs: ReadonlyArray<string | undefined>): void {
   // One loop over the four registries keeps the bundle small; they share the [ref, cb] shape.

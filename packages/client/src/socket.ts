@@ -15,9 +15,8 @@ import * as options from './options.js'
 import type { Logger, PageLike, SocketOptions, StorageLike } from './options.js'
 import { watchPage } from './page.js'
 import { realScheduler, type Scheduler } from './scheduler.js'
-import { decode, encode, type SocketMessage } from './serializer.js'
+import { decode, encode, type Decode, type Encode, type SocketMessage } from './serializer.js'
 import {
-  emptyCallbacks,
   type FireCallbacks,
   register,
   unregister,
@@ -49,6 +48,10 @@ export class Socket {
   readonly endPoints: readonly string[]
   params: () => Record<string, unknown>
   authToken: (() => string) | undefined
+  /** True after an explicit disconnect (or before the first open). */
+  closeWasClean = true
+  /** How many times a transport opened. */
+  establishedConnections = 0
   /** Set when a WebSocket answered a ping during fallback mode. */
   primaryPassedHealthCheck = false
   readonly sessionStore: StorageLike | null
@@ -59,7 +62,7 @@ export class Socket {
   #page: PageLike | null | undefined
   #stopFallback: (() => void) | undefined
   /** Registered connection callbacks, by kind (the arrays are replaced, never the object). */
-  readonly stateChangeCallbacks: SocketCallbacks = emptyCallbacks()
+  readonly stateChangeCallbacks: SocketCallbacks = { open: [], close: [], error: [], message: [] }
   /** @internal Runs the callbacks of one kind over a snapshot of its registry. */
   fire: FireCallbacks = (kind, ...args) => {
     for (const [, cb] of [...this.stateChangeCallbacks[kind]])
@@ -73,6 +76,10 @@ export class Socket {
   readonly sendBuffer: Array<() => void>
   /** Reconnect backoff timer. */
   readonly reconnectTimer: Timer
+  /** phoenix.js compatibility: the encoder for WebSocket frames (`encode` option or V2). */
+  encode: Encode
+  /** phoenix.js compatibility: the decoder for WebSocket frames (`decode` option or V2). */
+  decode: Decode
   /** @internal Encoding, sending, buffering and decoding. */
   readonly messenger: Messenger
   /** @internal The connection, heartbeat and reconnect backoff. */
@@ -102,8 +109,11 @@ export class Socket {
     this.sessionStore =
       opts.sessionStorage === undefined ? options.defaultStorage() : opts.sessionStorage
     this.#pageOption = opts.page
-    const codec = { encode: opts.encode ?? encode, decode: opts.decode ?? decode }
-    this.messenger = new Messenger(this, codec)
+    // LongPoll always speaks the built-in serializer, as in phoenix.js.
+    const custom = !isLongPoll(this.transport)
+    this.encode = (custom && opts.encode) || encode
+    this.decode = (custom && opts.decode) || decode
+    this.messenger = new Messenger(this)
     this.sendBuffer = this.messenger.buffer
     this.life = new Lifecycle(this)
     this.reconnectTimer = this.life.reconnectTimer
@@ -112,14 +122,6 @@ export class Socket {
   /** @internal The current connection, if any. */
   get connection(): Lifecycle['connection'] {
     return this.life.connection
-  }
-  /** True after an explicit disconnect (or before the first open). */
-  get closeWasClean(): boolean {
-    return this.life.closeWasClean
-  }
-  /** How many times a transport opened. */
-  get establishedConnections(): number {
-    return this.life.establishedConnections
   }
   /** The current transport instance, if any. */
   get conn(): WiredTransport | null {
@@ -226,12 +228,6 @@ export class Socket {
     this.life.open()
   }
 
-  /** @internal Drops the current connection and switches the transport class. */
-  replaceTransport(T: TransportConstructor): number {
-    this.transport = T
-    return this.life.drop()
-  }
-
   /** @internal Closes the current connection once its buffer drained, then forgets it. */
   teardown(callback?: () => void, code?: number, reason?: string): void {
     this.life.teardown(callback, code, reason)
@@ -291,12 +287,12 @@ export class Socket {
    * calls `onclose()` bare); the socket then reconnects as after an abnormal close.
    */
   onConnClose(event?: CloseEventLike): void {
-    this.life.closed(event)
+    this.life.transportClosed(event)
   }
 
   /** phoenix.js compatibility: the transport reported an error. */
   onConnError(error: unknown): void {
-    this.life.errored(error)
+    this.life.transportErrored(error)
   }
 
   /** phoenix.js compatibility: a raw transport message event (`{ data }`) arrived. */

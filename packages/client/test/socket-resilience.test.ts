@@ -63,7 +63,8 @@ describe('Socket reconnect and channel errors', () => {
     ch.onError((r) => reasons.push(r))
     t.fail('boom')
     assert.deepEqual(seen, [['boom', FakeTransport, 1]])
-    assert.deepEqual(reasons, ['connection_error'])
+    // phoenix.js 1.8's transport error payload.
+    assert.deepEqual(reasons, [{ source: 'transport', reason: 'connection_error' }])
   })
 
   it('open rejoins errored channels at once', () => {

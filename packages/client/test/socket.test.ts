@@ -238,7 +238,7 @@ describe('Socket heartbeat', () => {
     const reasons: unknown[] = []
     channel.onError((r) => reasons.push(r))
     fx.clock.advance(60_000)
-    assert.deepEqual(reasons, ['heartbeat_timeout'])
+    assert.deepEqual(reasons, [{ source: 'transport', reason: 'heartbeat_timeout' }])
     assert.deepEqual(t.closedWith, { code: 1000, reason: 'heartbeat timeout' })
     assert.equal(FakeTransport.instances.length, 1)
     fx.clock.advance(10)
