@@ -1,4 +1,4 @@
-// A channel on one topic (spec §5.3). Its state changes only through #transition, which
+// A channel on one topic (see docs/client.md). Its state changes only through #transition, which
 // refuses moves the lifecycle forbids (e.g. leaving -> errored), so a channel that is
 // leaving or closed can never be scheduled to rejoin. Replies route to pushes by ref.
 import { misuse } from './errors.js'

@@ -1,4 +1,4 @@
-// The socket heartbeat (spec §5.2). The next beat is scheduled from the reply handler rather
+// The socket heartbeat (see docs/client.md). The next beat is scheduled from the reply handler rather
 // than by an interval, so background-tab timer throttling cannot pile up beats (phoenix #4307).
 // A beat left unanswered for one interval reports a timeout.
 import type { Cancel, Scheduler } from './scheduler.js'

@@ -1,4 +1,4 @@
-// Channel behaviour (spec §5.3, §5.4, §7.3) on a fake transport and virtual time.
+// Channel behaviour on a fake transport and virtual time.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { Socket, type Channel } from '@plume/client'

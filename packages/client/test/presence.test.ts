@@ -1,4 +1,4 @@
-// Presence sync semantics (spec §5.8, §7.4): pure syncState/syncDiff/list, and the instance
+// Presence sync semantics: pure syncState/syncDiff/list, and the instance
 // buffering diffs until the state of the current join arrives.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Socket resilience (spec §5.2, §7.2) on a fake transport and virtual time: reconnects,
+// Socket resilience on a fake transport and virtual time: reconnects,
 // channel errors, page visibility, the long-poll fallback and endpoint lists.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'

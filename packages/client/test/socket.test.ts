@@ -1,4 +1,4 @@
-// Socket behaviour (spec §5.1, §5.2, §7.2) on a fake transport and virtual time: options,
+// Socket behaviour on a fake transport and virtual time: options,
 // connect/disconnect, the send buffer and heartbeats.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
