@@ -22,7 +22,14 @@ export {
   type LongPollRequest,
   type LongPollResponse,
 } from './longpoll.js'
-export { encode, decode, type Decode, type Encode, type SocketMessage } from './serializer.js'
+export {
+  encode,
+  decode,
+  Serializer,
+  type Decode,
+  type Encode,
+  type SocketMessage,
+} from './serializer.js'
 export {
   defaultReconnectAfterMs,
   defaultRejoinAfterMs,
