@@ -125,7 +125,7 @@ export class Channel {
     if (!allowed(this.state, to)) {
       this.socket.log(
         'channel',
-        DEV ? `ignored ${this.state} -> ${to} on ${this.topic}` : 'ignored',
+        DEV ? `ignored ${this.state} -> ${to} on ${this.topic}` : 'dropped',
       )
       return false
     }
@@ -226,7 +226,7 @@ export class Channel {
   isMember(topic: string, event: string, payload: unknown, joinRef: string | null): boolean {
     if (this.topic !== topic) return false
     if (joinRef && joinRef !== this.joinRef()) {
-      const msg = DEV ? 'dropping outdated message' : 'outdated'
+      const msg = DEV ? 'dropping outdated message' : 'dropped'
       this.socket.log('channel', msg, { topic, event, payload, joinRef })
       return false
     }

@@ -91,7 +91,7 @@ export class Messenger {
   flush(): void {
     if (!this.owner.isConnected()) return
     releaseSends(this.buffer, (error) =>
-      this.owner.log('push', DEV ? 'dropping unsendable buffered message' : 'unsendable', error),
+      this.owner.log('push', DEV ? 'dropping unsendable buffered message' : 'dropped', error),
     )
   }
 
@@ -105,7 +105,7 @@ export class Messenger {
         this.#pong(conn, msg.ref)
       })
     } catch (error) {
-      this.owner.log('transport', DEV ? 'dropping undecodable frame' : 'undecodable', error)
+      this.owner.log('transport', DEV ? 'dropping undecodable frame' : 'dropped', error)
     }
   }
 
