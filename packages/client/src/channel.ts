@@ -1,10 +1,9 @@
-// A channel on one topic (spec §5.3). Its state changes only through #transition, which
+// A channel on one topic (see docs/client.md). Its state changes only through #transition, which
 // refuses moves the lifecycle forbids (e.g. leaving -> errored), so a channel that is
 // leaving or closed can never be scheduled to rejoin. Replies route to pushes by ref.
 import { misuse } from './errors.js'
 import { CLOSE, ERROR, JOIN, LEAVE, REPLY, type ChannelState } from './constants.js'
-import { Push, type ReplyPayload } from './push.js'
-import type { Socket } from './socket.js'
+import { Push, type PushSocket } from './push.js'
 import { Timer } from './timer.js'
 import { DEV } from './dev.js'
 
@@ -21,13 +20,28 @@ export type BindingCallback<TPayload = AnyPayload> = (
   joinRef?: string | null,
 ) => void
 
-const allowed: Record<ChannelState, readonly ChannelState[]> = {
-  closed: ['joining', 'leaving', 'closed'],
-  joining: ['joining', 'joined', 'errored', 'leaving', 'closed'],
-  joined: ['joining', 'errored', 'leaving', 'closed'],
-  errored: ['joining', 'errored', 'leaving', 'closed'],
-  leaving: ['leaving', 'closed'],
+/** What a channel needs from its socket. */
+export interface ChannelSocket extends PushSocket {
+  /** Default push timeout (ms). */
+  readonly timeout: number
+  readonly rejoinAfterMs: (tries: number) => number
+  isConnected(): boolean
+  onOpen(callback: () => void): string
+  onError(callback: () => void): string
+  log(kind: string, msg: string, data?: unknown): void
+  /** @internal Leaves another joined/joining channel of `topic` before this one (re)joins. */
+  leaveOpenTopic(topic: string, except?: Channel): void
+  /** Unregisters a closed channel. */
+  remove(channel: Channel): void
 }
+
+// The lifecycle's moves: a leaving channel can only finish closing; only a joining channel
+// can become joined; a closed channel cannot error. Everything else is allowed (a rule
+// rather than a table, which keeps the browser bundle small).
+const allowed = (from: ChannelState, to: ChannelState): boolean =>
+  from === 'leaving'
+    ? to === 'leaving' || to === 'closed'
+    : (to !== 'joined' || from === 'joining') && !(from === 'closed' && to === 'errored')
 
 /** A topic subscription over a Socket: join, push, receive, leave. */
 export class Channel {
@@ -49,14 +63,12 @@ export class Channel {
   readonly rejoinTimer: Timer
   /** Socket callback refs owned by this channel, released on removal. */
   readonly stateChangeRefs: string[] = []
-  /** @internal Reply handlers of in-flight pushes, by ref. */
-  readonly replyHandlers = new Map<string, (reply: ReplyPayload) => void>()
   #bindingRef = 0
 
   constructor(
     readonly topic: string,
     params: Params | undefined,
-    readonly socket: Socket,
+    readonly socket: ChannelSocket,
   ) {
     this.params = typeof params === 'function' ? params : () => params ?? {}
     this.timeout = socket.timeout
@@ -70,6 +82,13 @@ export class Channel {
     )
     this.#wireSocket()
     this.#wireJoinPush()
+    // Replies reach their push as `chan_reply_<ref>` events, as in phoenix.js's Channel.
+    this.on(REPLY, (payload, ref) => this.trigger(this.replyEventName(ref ?? null), payload))
+  }
+
+  /** The event a reply to `ref` is triggered as; its push listens for it. */
+  replyEventName(ref: string | null): string {
+    return `chan_reply_${ref}`
   }
 
   #wireSocket(): void {
@@ -103,10 +122,10 @@ export class Channel {
   }
 
   #transition(to: ChannelState): boolean {
-    if (!allowed[this.state].includes(to)) {
+    if (!allowed(this.state, to)) {
       this.socket.log(
         'channel',
-        DEV ? `ignored ${this.state} -> ${to} on ${this.topic}` : 'ignored',
+        DEV ? `ignored ${this.state} -> ${to} on ${this.topic}` : 'dropped',
       )
       return false
     }
@@ -134,7 +153,11 @@ export class Channel {
     return this.on(CLOSE, callback)
   }
 
-  /** Registers a callback for `phx_error`; it receives the reason. */
+  /**
+   * Registers a callback for `phx_error`. A transport failure passes
+   * `{ source: "transport", reason }` (reason `"connection_closed"`, `"connection_error"` or
+   * `"heartbeat_timeout"`), as phoenix.js 1.8 does; a server-sent error passes its payload.
+   */
   onError(callback: (reason: AnyPayload) => void): number {
     return this.on(ERROR, (reason: unknown) => callback(reason))
   }
@@ -203,7 +226,7 @@ export class Channel {
   isMember(topic: string, event: string, payload: unknown, joinRef: string | null): boolean {
     if (this.topic !== topic) return false
     if (joinRef && joinRef !== this.joinRef()) {
-      const msg = DEV ? 'dropping outdated message' : 'outdated'
+      const msg = DEV ? 'dropping outdated message' : 'dropped'
       this.socket.log('channel', msg, { topic, event, payload, joinRef })
       return false
     }
@@ -233,16 +256,14 @@ export class Channel {
     if (payload && !handled) {
       throw misuse('BAD_ON_MESSAGE')
     }
-    this.#handleInternal(event, handled, ref)
+    this.#handleInternal(event, handled)
     for (const bind of this.bindings.filter((b) => b.event === event)) {
       bind.callback(handled, ref, joinRef ?? this.joinRef())
     }
   }
 
-  #handleInternal(event: string, payload: unknown, ref: string | null | undefined): void {
-    if (event === REPLY) {
-      if (ref) this.replyHandlers.get(ref)?.(payload as ReplyPayload)
-    } else if (event === CLOSE) {
+  #handleInternal(event: string, payload: unknown): void {
+    if (event === CLOSE) {
       this.rejoinTimer.reset()
       this.socket.log('channel', DEV ? `close ${this.topic} ${this.joinRef()}` : 'close')
       this.#transition('closed')

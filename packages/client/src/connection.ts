@@ -65,7 +65,7 @@ export interface TransportSettings {
   endPointURL(): string
 }
 
-/** @internal A new transport instance; the auth token travels as a subprotocol (spec §1.9). */
+/** @internal A new transport instance; the auth token travels as a subprotocol. */
 export function createTransport(s: TransportSettings, token: string | undefined): WiredTransport {
   const protocols = token
     ? ['phoenix', AUTH_TOKEN_PREFIX + stringToBase64(token).replace(/=/g, '')]

@@ -5,7 +5,7 @@
 /** WebSocket ready states, also used by LongPoll. */
 export const SocketStates = { connecting: 0, open: 1, closing: 2, closed: 3 } as const
 
-/** Channel lifecycle states (spec §5.3). */
+/** Channel lifecycle states. */
 export type ChannelState = 'closed' | 'joining' | 'joined' | 'errored' | 'leaving'
 
 export const JOIN = 'phx_join'
@@ -19,5 +19,5 @@ export const HEARTBEAT = 'heartbeat'
 /** Normal WebSocket close; the socket does not reconnect after a server close with it. */
 export const WS_CLOSE_NORMAL = 1000
 
-/** Prefix of the subprotocol entry carrying the auth token (spec §1.9). */
+/** Prefix of the subprotocol entry carrying the auth token (see docs/protocol.md). */
 export const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.'

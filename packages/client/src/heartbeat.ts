@@ -1,4 +1,4 @@
-// The socket heartbeat (spec §5.2). The next beat is scheduled from the reply handler rather
+// The socket heartbeat (see docs/client.md). The next beat is scheduled from the reply handler rather
 // than by an interval, so background-tab timer throttling cannot pile up beats (phoenix #4307).
 // A beat left unanswered for one interval reports a timeout.
 import type { Cancel, Scheduler } from './scheduler.js'
@@ -35,22 +35,23 @@ export class Heartbeat {
 
   /** Schedules the next beat one interval from now. */
   schedule(): void {
-    this.#after(() => {
-      const ref = this.#hooks.send()
-      if (ref === null) return
-      this.#after(() => {
-        this.clear()
-        this.#hooks.timeout()
-      })
-      this.pendingRef = ref
-    })
+    this.#after(() => this.beat())
   }
 
-  /** Handles a reply ref; true if it answered the pending beat. */
-  onReply(ref: string | null): boolean {
-    if (ref === null || ref !== this.pendingRef) return false
-    this.schedule()
-    return true
+  /** Sends a beat now and waits one interval for its reply. */
+  beat(): void {
+    const ref = this.#hooks.send()
+    if (ref === null) return
+    this.#after(() => {
+      this.clear()
+      this.#hooks.timeout()
+    })
+    this.pendingRef = ref
+  }
+
+  /** Handles a reply ref: one answering the pending beat schedules the next. */
+  onReply(ref: string | null): void {
+    if (ref !== null && ref === this.pendingRef) this.schedule()
   }
 
   // Clears, then runs `fn` one interval from now.

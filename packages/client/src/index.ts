@@ -1,6 +1,6 @@
 // Public surface of @plume/client: a typed, drop-in replacement for the `phoenix` npm client.
 export { Socket } from './socket.js'
-export { SocketBase, type SocketCallbacks, type SocketErrorCallback } from './socket-base.js'
+export { type SocketCallbacks, type SocketErrorCallback } from './socket-events.js'
 export { Channel, type BindingCallback, type Params } from './channel.js'
 export { Push, type PushStatus, type ReplyPayload } from './push.js'
 export { Timer } from './timer.js'
@@ -22,7 +22,14 @@ export {
   type LongPollRequest,
   type LongPollResponse,
 } from './longpoll.js'
-export { encode, decode, type Decode, type Encode, type SocketMessage } from './serializer.js'
+export {
+  encode,
+  decode,
+  Serializer,
+  type Decode,
+  type Encode,
+  type SocketMessage,
+} from './serializer.js'
 export {
   defaultReconnectAfterMs,
   defaultRejoinAfterMs,

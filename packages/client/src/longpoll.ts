@@ -1,4 +1,4 @@
-// The long-poll transport (spec §1.10, §5.7), shaped like a WebSocket so the Socket can use
+// The long-poll transport (see docs/protocol.md), shaped like a WebSocket so the Socket can use
 // it unchanged. GETs park on the server and return batches of text frames; sends made in the
 // same tick are coalesced into one ndjson POST of at most 100 lines, later ones wait for the
 // ack. Requests go through `fetch` (injectable) and time out through the scheduler.

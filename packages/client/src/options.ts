@@ -1,5 +1,5 @@
-// Socket options (spec §5.1): one type, resolved once with the phoenix.js defaults, plus the
-// URL helpers that turn the endpoint and params into the connect URL (spec §1.1).
+// Socket options (see docs/client.md): one type, resolved once with the phoenix.js defaults, plus the
+// URL helpers that turn the endpoint and params into the connect URL.
 import { misuse } from './errors.js'
 import type { Decode, Encode } from './serializer.js'
 import type { Scheduler } from './scheduler.js'

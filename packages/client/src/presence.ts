@@ -1,4 +1,4 @@
-// Client-side presence sync (spec §5.8, §7.4). syncDiff updates a null-prototype state in
+// Client-side presence sync (see docs/presence.md). syncDiff updates a null-prototype state in
 // place, as phoenix.js does, so a diff costs O(diff) even in huge rooms (phoenix PR #3510);
 // entries, metas arrays and diffs are never mutated. Null-prototype maps keep keys like
 // `__proto__` plain data. The instance tracks one channel's presence_state/diff.

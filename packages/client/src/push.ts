@@ -1,8 +1,9 @@
-// One outgoing message awaiting a reply (spec §5.4). A push gets a fresh ref each time it is
-// sent; the channel routes the matching phx_reply to it, or the timeout fires a synthetic
-// "timeout" reply. Hooks registered after the reply arrived fire at once.
-import type { Channel } from './channel.js'
-import type { Cancel } from './scheduler.js'
+// One outgoing message awaiting a reply. A push gets a fresh ref each time it is sent and
+// listens on its channel for the event `chan_reply_<ref>`, which the channel triggers for the
+// matching phx_reply (as phoenix.js's Push does); or the timeout fires a synthetic "timeout"
+// reply. Hooks registered after the reply arrived fire at once.
+import type { Cancel, Scheduler } from './scheduler.js'
+import type { SocketMessage } from './serializer.js'
 
 /** A reply as it reaches `receive` hooks. */
 export interface ReplyPayload<TResponse = unknown> {
@@ -13,20 +14,44 @@ export interface ReplyPayload<TResponse = unknown> {
 /** Reply statuses a push can settle to; servers may send other strings too. */
 export type PushStatus = 'ok' | 'error' | 'timeout' | (string & {})
 
+/** What a push needs from the socket under its channel. */
+export interface PushSocket {
+  readonly scheduler: Scheduler
+  makeRef(): string
+  push(data: SocketMessage, channel?: PushChannel): void
+}
+
+/** What a push needs from its channel. */
+export interface PushChannel {
+  readonly topic: string
+  readonly socket: PushSocket
+  joinRef(): string | null
+  isClosed(): boolean
+  /** The channel event a reply to `ref` is triggered as. */
+  replyEventName(ref: string | null): string
+  on(event: string, callback: (payload: never) => void): number
+  off(event: string, ref?: number): void
+  trigger(event: string, payload?: unknown): void
+}
+
 /** An outgoing message and its reply hooks. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped replies read like phoenix.js
 export class Push<TResponse = any> {
   /** The ref of the last send, or null when not sent. */
   ref: string | null = null
+  /** phoenix.js compatibility: the channel event its reply arrives as (`chan_reply_<ref>`). */
+  refEvent: string | null = null
   /** The reply (or synthetic timeout) received for the current ref. */
   receivedResp: ReplyPayload<TResponse> | null = null
   /** True once `send` put the message on the socket. */
   sent = false
-  #hooks: Array<{ status: string; callback: (response: TResponse) => void }> = []
-  #cancelTimeout: Cancel | undefined
+  /** phoenix.js compatibility: the `receive` hooks, in registration order. */
+  recHooks: Array<{ status: string; callback: (response: TResponse) => void }> = []
+  /** phoenix.js compatibility: cancels the armed reply timeout; null when none is armed. */
+  timeoutTimer: Cancel | null = null
 
   constructor(
-    readonly channel: Channel,
+    readonly channel: PushChannel,
     readonly event: string,
     public payload: () => unknown,
     public timeout: number,
@@ -58,7 +83,7 @@ export class Push<TResponse = any> {
   /** Registers `callback` for a reply `status`; fires at once if that reply already came. */
   receive(status: PushStatus, callback: (response: TResponse) => void): this {
     if (this.receivedResp && this.hasReceived(status)) callback(this.receivedResp.response)
-    this.#hooks.push({ status, callback })
+    this.recHooks.push({ status, callback })
     return this
   }
 
@@ -66,38 +91,38 @@ export class Push<TResponse = any> {
   reset(): void {
     this.cancelRefEvent()
     this.ref = null
+    this.refEvent = null
     this.receivedResp = null
     this.sent = false
   }
 
-  /** Stops waiting for a reply to the current ref. */
+  /** Stops listening for a reply to the current ref. */
   cancelRefEvent(): void {
-    if (this.ref !== null) this.channel.replyHandlers.delete(this.ref)
+    if (this.refEvent) this.channel.off(this.refEvent)
   }
 
   /** Cancels the reply timeout. */
   cancelTimeout(): void {
-    this.#cancelTimeout?.()
-    this.#cancelTimeout = undefined
+    this.timeoutTimer?.()
+    this.timeoutTimer = null
   }
 
   /** Takes a new ref, listens for its reply and arms the timeout. */
   startTimeout(): void {
     this.cancelTimeout()
     this.cancelRefEvent()
-    const ref = this.channel.socket.makeRef()
-    this.ref = ref
-    this.channel.replyHandlers.set(ref, (reply) => {
+    const { channel } = this
+    this.ref = channel.socket.makeRef()
+    this.refEvent = channel.replyEventName(this.ref)
+    channel.on(this.refEvent, (reply: ReplyPayload<TResponse>) => {
       this.cancelRefEvent()
       this.cancelTimeout()
-      this.receivedResp = reply as ReplyPayload<TResponse>
-      for (const hook of this.#hooks.filter((h) => h.status === reply.status)) {
-        hook.callback(reply.response as TResponse)
-      }
+      this.receivedResp = reply
+      for (const h of this.recHooks.filter((h) => h.status === reply.status))
+        h.callback(reply.response)
     })
-    this.#cancelTimeout = this.channel.socket.scheduler.after(this.timeout, () =>
-      this.trigger('timeout', {}),
-    )
+    const delay = this.timeout
+    this.timeoutTimer = channel.socket.scheduler.after(delay, () => this.trigger('timeout', {}))
   }
 
   /** True if the current reply has `status`. */
@@ -107,6 +132,6 @@ export class Push<TResponse = any> {
 
   /** Delivers a reply to this push as if the server sent it. */
   trigger(status: string, response: unknown): void {
-    if (this.ref !== null) this.channel.replyHandlers.get(this.ref)?.({ status, response })
+    if (this.refEvent) this.channel.trigger(this.refEvent, { status, response })
   }
 }

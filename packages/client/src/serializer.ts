@@ -63,3 +63,6 @@ export const encode: Encode = (msg, callback) => {
 export const decode: Decode = (raw, callback) => {
   callback(fromMessage(v2ClientSerializer.decode(toFrame(raw))))
 }
+
+/** phoenix.js compatibility: the default serializer as phoenix.js exports it (`encode`, `decode`). */
+export const Serializer = { encode, decode }

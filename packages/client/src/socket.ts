@@ -1,63 +1,102 @@
-// The Socket (spec §5.1–§5.2): one logical connection that survives transport loss. Each
-// transport instance lives in a Connection; events from replaced connections are ignored,
-// and `connectClock` tells callbacks whether a connect/disconnect happened meanwhile. This
-// file is the connection lifecycle; messages and channels live in socket-traffic.ts.
+// The Socket: one logical connection that survives transport loss, multiplexing channels. It
+// keeps the options, the callback registries and the phoenix.js-shaped public API, and owns
+// small parts: the connection lifecycle with its heartbeat and reconnect backoff
+// (lifecycle.ts), the message traffic with the offline send buffer (messenger.ts) and the
+// channel registry (channel-registry.ts).
 import { Channel, type Params } from './channel.js'
-import { Connection, createTransport } from './connection.js'
-import { WS_CLOSE_NORMAL } from './constants.js'
-import { connectWithFallback } from './fallback.js'
-import { isLongPoll, LongPoll } from './longpoll.js'
-import * as options from './options.js'
-import type { PageLike, SocketOptions, StorageLike } from './options.js'
-import { SocketTraffic } from './socket-traffic.js'
-import { misuse } from './errors.js'
-import { Timer } from './timer.js'
-import type { CloseEventLike, TransportConstructor } from './transport.js'
-import { watchPage } from './page.js'
+import { ChannelRegistry } from './channel-registry.js'
 import { DEV } from './dev.js'
+import { misuse } from './errors.js'
+import { connectWithFallback } from './fallback.js'
+import { Lifecycle } from './lifecycle.js'
+import { isLongPoll, LongPoll } from './longpoll.js'
+import { Messenger } from './messenger.js'
+import * as options from './options.js'
+import type { Logger, PageLike, SocketOptions, StorageLike } from './options.js'
+import { watchPage } from './page.js'
+import { realScheduler, type Scheduler } from './scheduler.js'
+import { decode, encode, type Decode, type Encode, type SocketMessage } from './serializer.js'
+import {
+  type FireCallbacks,
+  register,
+  unregister,
+  type SocketCallbacks,
+  type SocketErrorCallback,
+} from './socket-events.js'
+import type { Timer } from './timer.js'
+import type { CloseEventLike, TransportConstructor, WiredTransport } from './transport.js'
 
 const closure = <T>(v: T | (() => T)): (() => T) =>
   typeof v === 'function' ? (v as () => T) : () => v
 
 /** A Phoenix socket: connects, reconnects, heartbeats and multiplexes channels. */
-export class Socket extends SocketTraffic {
+export class Socket {
   readonly timeout: number
   readonly longpollerTimeout: number
   readonly reconnectAfterMs: (tries: number) => number
   readonly rejoinAfterMs: (tries: number) => number
   readonly binaryType: string
   readonly vsn: string
-  /** The current endpoint with `/websocket` appended (see {@link Socket.endPoints}). */
-  get endPoint(): string {
-    return `${this.endPoints[this.#endPointIndex % this.endPoints.length]}/websocket`
-  }
+  readonly scheduler: Scheduler
+  readonly heartbeatIntervalMs: number
+  /** The transport class used for the next connection. */
+  transport: TransportConstructor
+  logger: Logger | null
+  /** Last ref handed out by `makeRef`. */
+  ref = 0
   /** Every endpoint given; reconnects rotate through them so a drained node's clients move on. */
   readonly endPoints: readonly string[]
-  #endPointIndex = 0
   params: () => Record<string, unknown>
   authToken: (() => string) | undefined
-  /** Reconnect backoff timer. */
-  readonly reconnectTimer: Timer
   /** True after an explicit disconnect (or before the first open). */
   closeWasClean = true
-  /** @internal Bumped on every connect, disconnect and transport replacement. */
-  connectClock = 1
   /** How many times a transport opened. */
   establishedConnections = 0
   /** Set when a WebSocket answered a ping during fallback mode. */
   primaryPassedHealthCheck = false
   readonly sessionStore: StorageLike | null
-  readonly #page: PageLike | null
+  #endPointIndex = 0
   readonly #fallbackMs: number | undefined
-  #pageWatched = false
+  readonly #pageOption: PageLike | null | undefined
+  // The page, looked up on the first connect (undefined until then).
+  #page: PageLike | null | undefined
   #stopFallback: (() => void) | undefined
+  /** Registered connection callbacks, by kind (the arrays are replaced, never the object). */
+  readonly stateChangeCallbacks: SocketCallbacks = { open: [], close: [], error: [], message: [] }
+  /** @internal Runs the callbacks of one kind over a snapshot of its registry. */
+  fire: FireCallbacks = (kind, ...args) => {
+    for (const [, cb] of [...this.stateChangeCallbacks[kind]])
+      (cb as (...a: typeof args) => void)(...args)
+  }
+  /** @internal The channels created by `channel()`. */
+  readonly registry = new ChannelRegistry(this)
+  /** Channels created by `channel()` and not yet closed (updated in place). */
+  readonly channels: Channel[] = this.registry.channels
+  /** Sends waiting for the connection to open, oldest first (emptied in place on open). */
+  readonly sendBuffer: Array<() => void>
+  /** Reconnect backoff timer. */
+  readonly reconnectTimer: Timer
+  /** phoenix.js compatibility: the encoder for WebSocket frames (`encode` option or V2). */
+  encode: Encode
+  /** phoenix.js compatibility: the decoder for WebSocket frames (`decode` option or V2). */
+  decode: Decode
+  /** @internal Encoding, sending, buffering and decoding. */
+  readonly messenger: Messenger
+  /** @internal The connection, heartbeat and reconnect backoff. */
+  readonly life: Lifecycle
 
   /**
    * Creates a socket for `endPoint` (e.g. "/socket" or "ws://host/socket"); call `connect()`.
    * A list of endpoints (the nodes of a cluster) is tried in turn, one per reconnect.
    */
   constructor(endPoint: string | readonly string[], opts: SocketOptions = {}) {
-    super(opts)
+    this.endPoints = typeof endPoint === 'string' ? [endPoint] : [...endPoint]
+    if (this.endPoints.length === 0) throw misuse('BAD_OPTION', 'endpoint')
+    this.logger = opts.logger ?? (opts.debug ? options.consoleLogger : null)
+    this.scheduler = opts.scheduler ?? realScheduler
+    const globalWs = (globalThis as { WebSocket?: TransportConstructor }).WebSocket
+    this.transport = opts.transport ?? globalWs ?? LongPoll
+    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 30000
     this.#fallbackMs = opts.longPollFallbackMs
     this.timeout = opts.timeout ?? 10000
     this.longpollerTimeout = opts.longpollerTimeout ?? 20000
@@ -67,12 +106,71 @@ export class Socket extends SocketTraffic {
     this.vsn = opts.vsn ?? '2.0.0'
     this.params = closure(opts.params ?? {})
     this.authToken = opts.authToken === undefined ? undefined : closure(opts.authToken)
-    this.endPoints = typeof endPoint === 'string' ? [endPoint] : [...endPoint]
-    if (this.endPoints.length === 0) throw misuse('BAD_OPTION', 'endpoint')
     this.sessionStore =
       opts.sessionStorage === undefined ? options.defaultStorage() : opts.sessionStorage
-    this.#page = opts.page === undefined ? options.browserPage() : opts.page
-    this.reconnectTimer = new Timer(() => this.#reconnect(), this.reconnectAfterMs, this.scheduler)
+    this.#pageOption = opts.page
+    // LongPoll always speaks the built-in serializer, as in phoenix.js.
+    const custom = !isLongPoll(this.transport)
+    this.encode = (custom && opts.encode) || encode
+    this.decode = (custom && opts.decode) || decode
+    this.messenger = new Messenger(this)
+    this.sendBuffer = this.messenger.buffer
+    this.life = new Lifecycle(this)
+    this.reconnectTimer = this.life.reconnectTimer
+  }
+
+  /** @internal The current connection, if any. */
+  get connection(): Lifecycle['connection'] {
+    return this.life.connection
+  }
+  /** The current transport instance, if any. */
+  get conn(): WiredTransport | null {
+    return this.life.connection?.transport ?? null
+  }
+  /** The current endpoint with `/websocket` appended (see {@link Socket.endPoints}). */
+  get endPoint(): string {
+    return `${this.endPoints[this.#endPointIndex % this.endPoints.length]}/websocket`
+  }
+
+  /** The next message ref ("1", "2", …), wrapping to "0" on overflow. */
+  makeRef(): string {
+    const next = this.ref + 1
+    this.ref = next === this.ref ? 0 : next
+    return String(this.ref)
+  }
+
+  /** Registers an open callback; returns a ref for `off`. */
+  onOpen(callback: () => void): string {
+    return this.#reg('open', callback)
+  }
+  /** Registers a close callback; returns a ref for `off`. */
+  onClose(callback: (event: CloseEventLike) => void): string {
+    return this.#reg('close', callback)
+  }
+  /** Registers an error callback; returns a ref for `off`. */
+  onError(callback: SocketErrorCallback): string {
+    return this.#reg('error', callback)
+  }
+  /** Registers a callback for every decoded inbound message; returns a ref for `off`. */
+  onMessage(callback: (message: SocketMessage) => void): string {
+    return this.#reg('message', callback)
+  }
+  /** Removes callbacks registered with onOpen/onClose/onError/onMessage. */
+  off(refs: ReadonlyArray<string | undefined>): void {
+    unregister(this.stateChangeCallbacks, refs)
+  }
+
+  #reg<K extends keyof SocketCallbacks>(kind: K, callback: SocketCallbacks[K][number][1]): string {
+    return register(this.stateChangeCallbacks, kind, this.makeRef(), callback)
+  }
+
+  /** Logs through the configured logger, if any. */
+  log(kind: string, msg: string, data?: unknown): void {
+    this.logger?.(kind, msg, data)
+  }
+  /** True if a logger is set. */
+  hasLogger(): boolean {
+    return this.logger !== null
   }
 
   /** "wss" on https pages, else "ws". */
@@ -85,6 +183,17 @@ export class Socket extends SocketTraffic {
     return options.endPointURL(this.endPoint, this.params(), this.vsn, this.protocol())
   }
 
+  /** The transport state as a word. */
+  connectionState(): 'connecting' | 'open' | 'closing' | 'closed' {
+    const states = ['connecting', 'open', 'closing', 'closed'] as const
+    return states[this.conn?.readyState ?? 3] ?? 'closed'
+  }
+
+  /** True when the transport is open. */
+  isConnected(): boolean {
+    return this.connectionState() === 'open'
+  }
+
   /** Connects (a no-op while a connection is alive). Passing params here is deprecated. */
   connect(params?: SocketOptions['params']): void {
     if (params) {
@@ -94,9 +203,11 @@ export class Socket extends SocketTraffic {
       )
       this.params = closure(params)
     }
-    const c = this.connection
-    if (c && !c.ended && !c.hasClosed()) return
-    this.#watchPage()
+    if (this.life.isAlive()) return
+    this.#page ??= watchPage(this, this.#pageOption, () => {
+      this.reconnectTimer.reset()
+      this.life.teardownThen(() => this.connect())
+    })
     if (this.#fallbackMs && !isLongPoll(this.transport)) {
       this.#stopFallback?.()
       this.#stopFallback = connectWithFallback(this, LongPoll, this.#fallbackMs)
@@ -107,151 +218,19 @@ export class Socket extends SocketTraffic {
 
   /** Disconnects for good (no reconnect); `callback` runs once the transport closed. */
   disconnect(callback?: () => void, code?: number, reason?: string): void {
-    this.connectClock++
-    this.closeWasClean = true
+    this.life.end()
     this.#stopFallback?.()
-    this.reconnectTimer.reset()
-    if (this.connection) this.connection.ended = true
     this.teardown(callback, code, reason)
   }
 
   /** @internal Opens a new transport of the current class. */
   transportConnect(): void {
-    const previous = this.connection
-    this.connectClock++
-    this.closeWasClean = false
-    this.reconnectTimer.cancel()
-    const conn = new Connection(createTransport(this, this.authToken?.()))
-    this.connection = conn
-    this.#wire(conn)
-    if (previous?.isOpen()) this.triggerChanError('connection_closed')
-  }
-
-  /** @internal Drops the current connection and switches the transport class. */
-  replaceTransport(T: TransportConstructor): number {
-    const clock = ++this.connectClock
-    this.closeWasClean = true
-    this.reconnectTimer.reset()
-    this.transport = T
-    const conn = this.connection
-    if (conn) {
-      const wasOpen = conn.isOpen()
-      this.connection = null
-      conn.ended = true
-      conn.close()
-      this.heartbeat.clear()
-      if (wasOpen) this.triggerChanError('connection_closed')
-    }
-    return clock
-  }
-
-  #wire(conn: Connection): void {
-    const t = conn.transport
-    const current = (): boolean => this.connection === conn
-    let closeHandled = false
-    t.onopen = () => current() && this.#onConnOpen()
-    t.onerror = (error) => current() && this.#onConnError(error)
-    t.onmessage = (event) => current() && this.receive(conn, event.data)
-    t.onclose = (event) => {
-      if (!current() || closeHandled) return
-      closeHandled = true
-      this.#onConnClose(conn, event)
-    }
-  }
-
-  #onConnOpen(): void {
-    this.log('transport', DEV ? `connected to ${this.endPointURL()}` : 'connected')
-    this.closeWasClean = false
-    this.establishedConnections++
-    this.flushSendBuffer()
-    this.reconnectTimer.reset()
-    if (!this.conn?.skipHeartbeat) this.heartbeat.schedule()
-    this.fire('open')
-  }
-
-  #onConnClose(conn: Connection, event: CloseEventLike): void {
-    this.log('transport', 'close', event)
-    this.heartbeat.clear()
-    this.triggerChanError('connection_closed')
-    const abnormal = !conn.closedByUs && event.code !== WS_CLOSE_NORMAL
-    if (this.connection === conn && abnormal && !this.closeWasClean) {
-      this.reconnectTimer.scheduleTimeout()
-    }
-    this.fire('close', event)
-  }
-
-  #onConnError(error: unknown): void {
-    this.log('transport', 'error', error)
-    const transportBefore = this.transport
-    const establishedBefore = this.establishedConnections
-    this.fire('error', error, transportBefore, establishedBefore)
-    // A primary transport replaced (fallback) before it ever opened errors no channel.
-    if (transportBefore === this.transport || establishedBefore > 0) {
-      this.triggerChanError('connection_error')
-    }
-  }
-
-  /** @internal Closes and reconnects a connection whose heartbeat went unanswered. */
-  protected override heartbeatTimeout(): void {
-    const conn = this.connection
-    this.log(
-      'transport',
-      DEV ? 'heartbeat timeout. Attempting to re-establish connection' : 'heartbeat timeout',
-    )
-    this.triggerChanError('heartbeat_timeout')
-    if (this.connection !== conn || conn?.ended) return
-    this.closeWasClean = false
-    conn?.close(WS_CLOSE_NORMAL, 'heartbeat timeout')
-    if (this.connection !== conn || conn?.ended) return
-    this.#teardownAndReconnect(() => this.reconnectTimer.scheduleTimeout())
-  }
-
-  #reconnect(): void {
-    if (this.#page?.hidden) {
-      this.log('transport', DEV ? 'not reconnecting as page is hidden' : 'hidden')
-      this.teardown()
-      return
-    }
-    this.#endPointIndex = (this.#endPointIndex + 1) % this.endPoints.length
-    this.#teardownAndReconnect(() => this.connect())
-  }
-
-  #teardownAndReconnect(reconnect: () => void): void {
-    const conn = this.connection
-    const clock = this.connectClock
-    this.teardown(() => {
-      if (clock === this.connectClock && !conn?.ended) reconnect()
-    })
+    this.life.open()
   }
 
   /** @internal Closes the current connection once its buffer drained, then forgets it. */
   teardown(callback?: () => void, code?: number, reason?: string): void {
-    const conn = this.connection
-    if (!conn) {
-      callback?.()
-      return
-    }
-    this.heartbeat.clear()
-    conn.afterDrain(this.scheduler, () => {
-      if (!conn.closedByUs) {
-        const wasOpened = !conn.isConnecting()
-        conn.close(code, reason)
-        if (wasOpened && this.connection === conn) this.triggerChanError('connection_closed')
-      }
-      conn.afterClosed(this.scheduler, () => {
-        if (this.connection === conn) this.connection = null
-        callback?.()
-      })
-    })
-  }
-
-  #watchPage(): void {
-    if (this.#pageWatched || !this.#page) return
-    this.#pageWatched = true
-    watchPage(this, this.#page, () => {
-      this.reconnectTimer.reset()
-      this.#teardownAndReconnect(() => this.connect())
-    })
+    this.life.teardown(callback, code, reason)
   }
 
   /** Creates and registers a channel for `topic`. */
@@ -261,8 +240,79 @@ export class Socket extends SocketTraffic {
     return channel
   }
 
+  /** Unregisters a channel and its socket callbacks. */
+  remove(channel: Channel): void {
+    this.off(channel.stateChangeRefs)
+    this.registry.drop(channel)
+  }
+
+  /** @internal Leaves another joined/joining channel of `topic` before a (re)join. */
+  leaveOpenTopic(topic: string, except?: Channel): void {
+    this.registry.leaveDuplicate(topic, except)
+  }
+
   /** The LongPoll transport class. */
   getLongPollTransport(): typeof LongPoll {
     return LongPoll
+  }
+
+  /** Sends a message now if connected, else buffers it until the next open. */
+  push(data: SocketMessage, channel?: Channel): void {
+    if (this.logger) {
+      this.log('push', `${data.topic} ${data.event} (${data.join_ref}, ${data.ref})`, data.payload)
+    }
+    this.messenger.send(data, channel)
+  }
+
+  /** @internal Sends everything buffered while offline. */
+  flushSendBuffer(): void {
+    this.messenger.flush()
+  }
+
+  /** Sends a heartbeat and calls back with the round trip in ms; false if not connected. */
+  ping(callback: (rtt: number) => void): boolean {
+    return this.messenger.ping(callback)
+  }
+
+  /**
+   * phoenix.js compatibility: the transport opened. The socket's transports call this; code
+   * written against phoenix.js's Socket may call or wrap it too.
+   */
+  onConnOpen(): void {
+    this.life.opened()
+  }
+
+  /**
+   * phoenix.js compatibility: the transport closed. `event` may be missing (a transport that
+   * calls `onclose()` bare); the socket then reconnects as after an abnormal close.
+   */
+  onConnClose(event?: CloseEventLike): void {
+    this.life.transportClosed(event)
+  }
+
+  /** phoenix.js compatibility: the transport reported an error. */
+  onConnError(error: unknown): void {
+    this.life.transportErrored(error)
+  }
+
+  /** phoenix.js compatibility: a raw transport message event (`{ data }`) arrived. */
+  onConnMessage(rawMessage: { data: unknown }): void {
+    this.messenger.receive(rawMessage.data)
+  }
+
+  /** phoenix.js compatibility: sends a heartbeat now and waits one interval for its reply. */
+  sendHeartbeat(): void {
+    this.life.heartbeat.beat()
+  }
+
+  /** @internal The reconnect backoff elapsed: reconnect, unless the page is hidden. */
+  reconnect(): void {
+    if (this.#page?.hidden) {
+      this.log('transport', DEV ? 'not reconnecting as page is hidden' : 'hidden')
+      this.teardown()
+      return
+    }
+    this.#endPointIndex = (this.#endPointIndex + 1) % this.endPoints.length
+    this.life.teardownThen(() => this.connect())
   }
 }

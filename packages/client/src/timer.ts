@@ -1,5 +1,5 @@
 // A retry timer with backoff: each firing bumps `tries`, and the next delay comes from
-// `timerCalc(tries + 1)`. Used for socket reconnects and channel rejoins (spec §5.5).
+// `timerCalc(tries + 1)`. Used for socket reconnects and channel rejoins.
 import { realScheduler, type Cancel, type Scheduler } from './scheduler.js'
 
 /** Schedules `callback` after `timerCalc(tries + 1)` ms; `reset()` clears the tries. */

@@ -1,4 +1,4 @@
-// Channel behaviour (spec §5.3, §5.4, §7.3) on a fake transport and virtual time.
+// Channel behaviour on a fake transport and virtual time.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { Socket, type Channel } from '@plume/client'
@@ -284,14 +284,20 @@ describe('Channel push and leave', () => {
     const firstRef = p.ref
     t.reply('phx_join')
     assert.notEqual(p.ref, firstRef, 'a buffered push gets a new ref when sent')
-    assert.equal(ch.replyHandlers.has(firstRef ?? ''), false)
+    // Reply handlers are `chan_reply_<ref>` bindings, as in phoenix.js.
+    const replyBindings = () => ch.bindings.filter((b) => b.event.startsWith('chan_reply_'))
+    assert.equal(ch.replyEventName(firstRef), `chan_reply_${firstRef}`)
+    assert.equal(
+      replyBindings().some((b) => b.event === ch.replyEventName(firstRef)),
+      false,
+    )
     let resp: unknown
     p.receive('ok', (r: unknown) => {
       resp = r
     })
     t.reply('q', 'ok', { answer: 42 })
     assert.deepEqual(resp, { answer: 42 })
-    assert.equal(ch.replyHandlers.size, 0)
+    assert.equal(replyBindings().length, 0)
   })
 
   it('leave sends phx_leave with the join_ref, closes and removes the channel', () => {

@@ -1,4 +1,4 @@
-// LongPoll transport (spec §1.10, §5.7, §7.5) with a scripted request function and virtual time.
+// LongPoll transport with a scripted request function and virtual time.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { setImmediate as flush } from 'node:timers/promises'

@@ -1,4 +1,4 @@
-// Presence.syncDiff's mutation contract and cost (spec §5.8, phoenix PR #3510): a
+// Presence.syncDiff's mutation contract and cost (phoenix PR #3510): a
 // null-prototype state is updated in place in O(diff); anything else is copied once; entries,
 // metas arrays and diffs are never mutated; results match phoenix.js on random diff chains.
 import assert from 'node:assert/strict'

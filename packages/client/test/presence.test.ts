@@ -1,4 +1,4 @@
-// Presence sync semantics (spec §5.8, §7.4): pure syncState/syncDiff/list, and the instance
+// Presence sync semantics: pure syncState/syncDiff/list, and the instance
 // buffering diffs until the state of the current join arrives.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
@@ -145,6 +145,72 @@ describe('Presence keys that collide with Object.prototype', () => {
     assert.deepEqual(Object.getOwnPropertyNames(diffed), [])
     assert.equal(Object.getPrototypeOf(diffed), null)
     assert.equal(({} as Record<string, unknown>)['metas'], undefined, 'Object.prototype untouched')
+  })
+})
+
+describe('Prototype keys as topics, presence keys and meta keys over a socket', () => {
+  it('join, sync and diff on such topics keep every key as plain data and pollute nothing', () => {
+    FakeTransport.reset()
+    const clock = new ManualScheduler()
+    const socket = new Socket('ws://h/socket', {
+      transport: FakeTransport,
+      scheduler: clock,
+      page: null,
+    })
+    socket.connect()
+    const t = FakeTransport.last
+    t.open()
+    const names = ['__proto__', 'constructor', 'hasOwnProperty']
+    // Meta keys arrive as JSON, where "__proto__" is an own key, not a prototype.
+    const meta = (ref: string) =>
+      JSON.parse(
+        `{"phx_ref":"${ref}","__proto__":{"polluted":1},"constructor":1,"hasOwnProperty":2}`,
+      ) as Meta
+    const seen: string[] = []
+    for (const topic of names) {
+      const channel = socket.channel(topic)
+      const presence = new Presence<Meta>(channel)
+      presence.onSync(() =>
+        seen.push(`${topic}=${presence.list((key, p) => `${key}:${p.metas.length}`).join(',')}`),
+      )
+      channel.join()
+      t.reply('phx_join')
+      const state = JSON.parse(
+        `{${names.map((n) => `"${n}":{"metas":[]}`).join(',')}}`,
+      ) as PresenceState<Meta>
+      for (const n of names) state[n] = { metas: [meta(`${topic}.${n}`)] }
+      t.receive(channel.joinRef(), null, topic, 'presence_state', state)
+      const leaves = JSON.parse('{"__proto__":{"metas":[]}}') as PresenceState<Meta>
+      leaves['__proto__'] = { metas: [meta(`${topic}.__proto__`)] }
+      t.receive(channel.joinRef(), null, topic, 'presence_diff', { joins: {}, leaves })
+      const kept = Presence.list(presence.state, (_k, p) => p.metas[0])[0] as Record<
+        string,
+        unknown
+      >
+      assert.deepEqual(Object.keys(kept).sort(), [
+        '__proto__',
+        'constructor',
+        'hasOwnProperty',
+        'phx_ref',
+      ])
+      assert.equal(Object.getPrototypeOf(kept), Object.prototype, 'a meta keeps its own prototype')
+    }
+    assert.deepEqual(seen, [
+      '__proto__=__proto__:1,constructor:1,hasOwnProperty:1',
+      '__proto__=constructor:1,hasOwnProperty:1',
+      'constructor=__proto__:1,constructor:1,hasOwnProperty:1',
+      'constructor=constructor:1,hasOwnProperty:1',
+      'hasOwnProperty=__proto__:1,constructor:1,hasOwnProperty:1',
+      'hasOwnProperty=constructor:1,hasOwnProperty:1',
+    ])
+    assert.deepEqual(
+      socket.channels.map((c) => c.topic),
+      names,
+    )
+    const probe = {} as Record<string, unknown>
+    assert.equal(probe['polluted'], undefined, 'Object.prototype untouched')
+    assert.equal(typeof probe['hasOwnProperty'], 'function')
+    socket.disconnect()
   })
 })
 

@@ -1,4 +1,4 @@
-// The serializer glue (spec §5.6, §7.1): phoenix.js message objects and ArrayBuffer payloads
+// The serializer glue: phoenix.js message objects and ArrayBuffer payloads
 // over @plume/protocol's V2 codec, and the browser bundle's lite serializer checked against it.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

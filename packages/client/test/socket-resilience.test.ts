@@ -1,4 +1,4 @@
-// Socket resilience (spec §5.2, §7.2) on a fake transport and virtual time: reconnects,
+// Socket resilience on a fake transport and virtual time: reconnects,
 // channel errors, page visibility, the long-poll fallback and endpoint lists.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
@@ -63,7 +63,8 @@ describe('Socket reconnect and channel errors', () => {
     ch.onError((r) => reasons.push(r))
     t.fail('boom')
     assert.deepEqual(seen, [['boom', FakeTransport, 1]])
-    assert.deepEqual(reasons, ['connection_error'])
+    // phoenix.js 1.8's transport error payload.
+    assert.deepEqual(reasons, [{ source: 'transport', reason: 'connection_error' }])
   })
 
   it('open rejoins errored channels at once', () => {

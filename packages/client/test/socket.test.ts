@@ -1,4 +1,4 @@
-// Socket behaviour (spec §5.1, §5.2, §7.2) on a fake transport and virtual time: options,
+// Socket behaviour on a fake transport and virtual time: options,
 // connect/disconnect, the send buffer and heartbeats.
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
@@ -238,7 +238,7 @@ describe('Socket heartbeat', () => {
     const reasons: unknown[] = []
     channel.onError((r) => reasons.push(r))
     fx.clock.advance(60_000)
-    assert.deepEqual(reasons, ['heartbeat_timeout'])
+    assert.deepEqual(reasons, [{ source: 'transport', reason: 'heartbeat_timeout' }])
     assert.deepEqual(t.closedWith, { code: 1000, reason: 'heartbeat timeout' })
     assert.equal(FakeTransport.instances.length, 1)
     fx.clock.advance(10)
