@@ -172,7 +172,7 @@ export class Lifecycle {
     const conn = this.connection
     this.owner.log(
       'transport',
-      DEV ? 'heartbeat timeout. Attempting to re-establish connection' : 'heartbeat timeout',
+      DEV ? 'heartbeat timeout. Attempting to re-establish connection' : 'heartbeat_timeout',
     )
     this.owner.registry.errorAll('heartbeat_timeout')
     if (this.connection !== conn || conn?.ended) return

@@ -32,9 +32,12 @@ export interface SocketOptions {
   timeout?: number
   /** Heartbeat interval and heartbeat reply timeout (ms). @default 30000 */
   heartbeatIntervalMs?: number
-  /** Reconnect backoff. @default 10, 50, 100, 150, 200, 250, 500, 1000, 2000 ms, then 5000 */
+  /**
+   * Reconnect backoff. @default a random delay in [0, step] (full jitter), with steps 10, 50,
+   * 100, 150, 200, 250, 500, 1000, 2000 ms, then 5000
+   */
   reconnectAfterMs?: (tries: number) => number
-  /** Channel rejoin backoff. @default 1000, 2000, 5000 ms, then 10000 */
+  /** Channel rejoin backoff. @default a random delay in [0, step], steps 1000, 2000, 5000 ms, then 10000 */
   rejoinAfterMs?: (tries: number) => number
   /** Logger. @default none */
   logger?: Logger
@@ -62,13 +65,17 @@ export interface SocketOptions {
   page?: PageLike | null
 }
 
-const reconnectSteps = [10, 50, 100, 150, 200, 250, 500, 1000, 2000]
-const rejoinSteps = [1000, 2000, 5000]
+// Full jitter (a uniform delay between 0 and the step) spreads the clients of a node that went
+// away over the whole step instead of landing them on the next node in the same millisecond.
+const jittered =
+  (steps: number[], last: number) =>
+  (tries: number): number =>
+    Math.random() * (steps[tries - 1] ?? last)
 
-/** Default socket reconnect backoff. */
-export const defaultReconnectAfterMs = (tries: number): number => reconnectSteps[tries - 1] ?? 5000
-/** Default channel rejoin backoff. */
-export const defaultRejoinAfterMs = (tries: number): number => rejoinSteps[tries - 1] ?? 10000
+/** Default socket reconnect backoff: random in [0, step], steps as phoenix.js's. */
+export const defaultReconnectAfterMs = jittered([10, 50, 100, 150, 200, 250, 500, 1000, 2000], 5000)
+/** Default channel rejoin backoff: random in [0, step], steps as phoenix.js's. */
+export const defaultRejoinAfterMs = jittered([1000, 2000, 5000], 10000)
 
 /** `window`/`document` as a PageLike, or null outside browsers. */
 export function browserPage(): PageLike | null {

@@ -9,7 +9,9 @@ import { connected, fx, make, resetSocketFixture } from './support/socket-fixtur
 beforeEach(resetSocketFixture)
 
 describe('Socket options', () => {
-  it('has the phoenix.js defaults', () => {
+  it('has the phoenix.js defaults', (ctx) => {
+    // The default backoff is jittered below phoenix.js's step; at its upper bound it is the step.
+    ctx.mock.method(Math, 'random', () => 1)
     const socket = new Socket('/socket', { page: null })
     assert.deepEqual(socket.channels, [])
     assert.deepEqual(socket.sendBuffer, [])
