@@ -1,0 +1,98 @@
+// The primary of `WORKERS=N npm start`: relays PubSub between workers (the cluster hub),
+// forks N lobby workers sharing one port, restarts any that dies (unless they die too fast
+// to be worth it), and on SIGTERM/SIGINT drains every worker, then exits with the worst
+// exit code. Connections are spread by node:cluster's round-robin; long-poll sessions
+// stay on their worker through StickyLongPoll in each worker.
+import cluster from 'node:cluster'
+import type { Worker } from 'node:cluster'
+import type { Logger } from '@plume/pubsub'
+import { startClusterHub } from '@plume/pubsub-cluster'
+import type { LobbyConfig } from './config.js'
+import { RestartPolicy } from './restart-policy.js'
+
+/** A second signal sooner than this after the first is the same signal delivered twice. */
+const DUPLICATE_SIGNAL_MS = 1000
+
+class Primary {
+  readonly #count: number
+  readonly #config: LobbyConfig
+  readonly #logger: Logger
+  readonly #policy = new RestartPolicy()
+  readonly #listening = new Set<number>()
+  #stoppingSince: number | undefined
+  #announced = false
+  #worst = 0
+
+  constructor(count: number, config: LobbyConfig, logger: Logger) {
+    this.#count = count
+    this.#config = config
+    this.#logger = logger
+  }
+
+  run(): void {
+    startClusterHub({ logger: this.#logger })
+    cluster.on('listening', (worker, address) => this.#onListening(worker, address.port))
+    cluster.on('exit', (worker, code, signal) => this.#onExit(worker, code, signal))
+    for (const signal of ['SIGTERM', 'SIGINT'] as const)
+      process.on(signal, () => this.#stop(signal))
+    for (let i = 0; i < this.#count; i++) cluster.fork()
+  }
+
+  #onListening(worker: Worker, port: number): void {
+    this.#listening.add(worker.id)
+    if (this.#announced) {
+      this.#logger.info(`lobby: worker ${worker.id} is serving again`)
+      return
+    }
+    if (this.#listening.size < this.#count) return
+    this.#announced = true
+    const { host } = this.#config
+    this.#logger.info(
+      `lobby: ${this.#count} workers on http://${host}:${port}/?name=Alice (primary ${process.pid})`,
+    )
+  }
+
+  #onExit(worker: Worker, code: number | null, signal: string | null): void {
+    this.#listening.delete(worker.id)
+    this.#worst = Math.max(this.#worst, code ?? 1)
+    if (this.#stoppingSince !== undefined) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) this.#finish()
+      return
+    }
+    const how = signal ?? `code ${String(code)}`
+    if (!this.#policy.allow(performance.now())) {
+      this.#logger.error(`lobby: worker ${worker.id} exited (${how}); workers keep dying, stopping`)
+      this.#worst = Math.max(this.#worst, 1)
+      this.#stop('SIGTERM')
+      return
+    }
+    this.#logger.warn(`lobby: worker ${worker.id} exited (${how}); starting a replacement`)
+    cluster.fork()
+  }
+
+  #stop(signal: NodeJS.Signals): void {
+    const now = performance.now()
+    if (this.#stoppingSince !== undefined && now - this.#stoppingSince < DUPLICATE_SIGNAL_MS) return
+    const again = this.#stoppingSince !== undefined
+    this.#stoppingSince ??= now
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined)
+    this.#logger.info(
+      again
+        ? `lobby: ${signal} again: workers exit without finishing the drain`
+        : `lobby: ${signal}: draining ${workers.length} workers`,
+    )
+    // A terminal's Ctrl-C already reached every worker; they ignore this duplicate.
+    for (const worker of workers) worker.process.kill(signal)
+    if (workers.length === 0) this.#finish()
+  }
+
+  #finish(): void {
+    this.#logger.info('lobby: every worker stopped')
+    process.exitCode = this.#worst
+  }
+}
+
+/** Runs this process as the lobby's cluster primary with `count` workers. */
+export function runPrimary(count: number, config: LobbyConfig, logger: Logger): void {
+  new Primary(count, config, logger).run()
+}
