@@ -38,7 +38,9 @@ function leveledLogger(level: LogLevel): Logger {
 function buildLobby(config: LobbyConfig, logger: Logger): LobbyProcess {
   const { nodeName, nodeTtlMs, reconnectMs } = config
   const shared = {
-    publicDir: resolve(dirname(fileURLToPath(import.meta.url)), 'public'),
+    // PUBLIC_DIR serves a page built elsewhere (the browser tests build one from source).
+    publicDir:
+      process.env['PUBLIC_DIR'] || resolve(dirname(fileURLToPath(import.meta.url)), 'public'),
     broadcastPeriod: config.broadcastPeriod,
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,

@@ -75,8 +75,9 @@ export class StickyLongPoll {
     server.removeAllListeners('request')
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const port = this.#ownerPort(req)
-      if (port === undefined) local(req, res)
-      else forward(req, res, { port, agent: this.#agent, logger: this.#logger })
+      if (port === undefined) return local(req, res)
+      this.#logger.debug(`plume sticky: long-poll request forwarded to loopback port ${port}`)
+      forward(req, res, { port, agent: this.#agent, logger: this.#logger })
     })
     this.#loopback = createServer(local)
     const port = await listenLoopback(this.#loopback)
