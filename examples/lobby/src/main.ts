@@ -135,6 +135,7 @@ async function main(): Promise<void> {
       pubsub:
         config.pubsubUrl?.replace(/\/\/[^@/]*@/g, '//***@') ??
         (cluster.isWorker ? 'node:cluster' : 'in-memory'),
+      ...(cluster.isWorker && { pid: process.pid }),
     })
   } catch (error) {
     logger.error(`lobby node ${lobby.nodeName} failed to start: ${(error as Error).message}`)

@@ -54,8 +54,9 @@ class Primary {
 
   #onExit(worker: Worker, code: number | null, signal: string | null): void {
     this.#listening.delete(worker.id)
-    this.#worst = Math.max(this.#worst, code ?? 1)
     if (this.#stoppingSince !== undefined) {
+      // Only the shutdown counts: a crash the primary recovered from is not a failed stop.
+      this.#worst = Math.max(this.#worst, code ?? 1)
       if (Object.keys(cluster.workers ?? {}).length === 0) this.#finish()
       return
     }

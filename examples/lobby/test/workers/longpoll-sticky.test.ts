@@ -10,21 +10,20 @@ import * as phoenix from '@plume/testkit/phoenix'
 import { WebSocket } from 'ws'
 import { WorkersLobby } from './support/workers-lobby.js'
 import { installFreshFetch, tokensSent } from './support/fresh-fetch.js'
-import { Viewer } from './support/viewer.js'
+import { Viewer, disposeViewers } from './support/viewer.js'
 
 const FORWARDED = /plume sticky: long-poll request forwarded/
 
 describe('long-poll across 3 workers', () => {
   let lobby: WorkersLobby
   let restoreFetch: () => void
-  const viewers: Viewer[] = []
 
   before(async () => {
     lobby = await WorkersLobby.start(3)
     restoreFetch = installFreshFetch()
   })
   after(async () => {
-    await Promise.all(viewers.map((v) => v.dispose()))
+    await disposeViewers()
     restoreFetch()
     const exit = await lobby.stop('SIGTERM')
     assert.deepEqual(exit, { code: 0, signal: null }, lobby.output)
@@ -34,7 +33,6 @@ describe('long-poll across 3 workers', () => {
     const carol = new Viewer(phoenix, lobby.url, 'Carol', WebSocket)
     const alice = new Viewer(phoenix, lobby.url, 'Alice', phoenix.LongPoll)
     const bob = new Viewer(plume, lobby.url, 'Bob', plume.LongPoll)
-    viewers.push(carol, alice, bob)
     const everyone = { Alice: 1, Bob: 1, Carol: 1 }
     for (const [v, name] of [
       [carol, 'Carol'],

@@ -17,6 +17,15 @@ interface PresenceLike {
 type SocketClass = new (url: string, opts: object) => unknown
 type PresenceClass = new (channel: never) => unknown
 
+const everyViewer = new Set<Viewer>()
+
+/** Disposes every viewer ever created (teardown: no client keeps reconnecting after a test). */
+export async function disposeViewers(): Promise<void> {
+  const all = [...everyViewer]
+  everyViewer.clear()
+  await Promise.all(all.map((v) => v.dispose()))
+}
+
 /** One connected, joined user. */
 export class Viewer {
   readonly socket: SocketLike
@@ -40,6 +49,7 @@ export class Viewer {
     this.presence = new lib.Presence(this.channel as never) as PresenceLike
     this.socket.connect()
     this.channel.join().receive('ok', () => this.joins++)
+    everyViewer.add(this)
   }
 
   /** `{user: number of metas}` as this client sees it. */
@@ -63,7 +73,38 @@ export class Viewer {
 
   /** Leaves the channel and closes the socket. */
   dispose(): Promise<void> {
+    everyViewer.delete(this)
     this.channel.leave()
     return new Promise((resolve) => this.socket.disconnect(resolve))
   }
+}
+
+/** What {@link placeViewer} needs to tell where a WebSocket landed. */
+export interface Placement {
+  upgradesOf(user: string): string[]
+}
+
+/**
+ * Connects `make()` (a WebSocket viewer of `user`) until its socket lands on a worker not in
+ * `avoid`; round-robin makes a few attempts enough. Returns the viewer and its worker.
+ */
+export async function placeViewer(
+  lobby: Placement,
+  user: string,
+  avoid: readonly string[],
+  make: () => Viewer,
+): Promise<{ viewer: Viewer; node: string }> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const before = lobby.upgradesOf(user).length
+    const viewer = make()
+    await waitFor(
+      `${user}'s WebSocket to reach a worker`,
+      () => lobby.upgradesOf(user).length > before,
+    )
+    const node = lobby.upgradesOf(user)[before] ?? ''
+    await waitFor(`${user} to join`, () => viewer.joins > 0, { timeoutMs: 20_000 })
+    if (!avoid.includes(node)) return { viewer, node }
+    await viewer.dispose()
+  }
+  throw new Error(`${user} kept landing on ${avoid.join(', ')}`)
 }
