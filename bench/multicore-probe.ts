@@ -2,6 +2,7 @@
 // (MemoryBus) and for two cluster workers (ClusterAdapter through the primary). Timestamps
 // are process.hrtime.bigint(), CLOCK_MONOTONIC on Linux: one clock for every process of the
 // machine, so a one-way latency can be read across processes.
+import { setTimeout as delay } from 'node:timers/promises'
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 
@@ -22,7 +23,7 @@ export class ProbeNode {
 
   constructor(pubsub: PubSub) {
     this.pubsub = pubsub
-    this.tracker = new Tracker({ pubsub, broadcastPeriod: PROBE_BROADCAST_MS })
+    this.tracker = new Tracker({ pubsub, name: 'probe', broadcastPeriod: PROBE_BROADCAST_MS })
     pubsub.subscribe(PING, (m) => this.hopUs.push(usSince((m as { t: string }).t)))
     this.tracker.onDiff((topic, diff) => {
       if (topic !== PRESENCE) return
@@ -44,23 +45,20 @@ export class ProbeNode {
     this.tracker.track(`probe-${i}`, PRESENCE, `k${i}`, { t: String(now()) })
   }
 
+  /** Pings `peer` `count` times, then tracks `count` / 4 presences, paced so nothing queues. */
+  async run(peer: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      await this.ping(peer)
+      await delay(2)
+    }
+    for (let i = 0; i < count / 4; i++) {
+      this.track(i)
+      await delay(PROBE_BROADCAST_MS * 1.7)
+    }
+    await delay(PROBE_BROADCAST_MS * 5) // the last join's gossip
+  }
+
   async stop(): Promise<void> {
     await this.tracker.stop()
-  }
-}
-
-/** Runs `count` steps of `step`, awaiting `arrived(i)` after each (bounded). */
-export async function paced(
-  count: number,
-  step: (i: number) => Promise<void> | void,
-  arrived: (i: number) => boolean,
-): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    await step(i)
-    const deadline = performance.now() + 5000
-    while (!arrived(i)) {
-      if (performance.now() > deadline) throw new Error(`probe step ${i} never arrived`)
-      await new Promise((resolve) => setImmediate(resolve))
-    }
   }
 }

@@ -141,7 +141,7 @@ export class ClusterAdapter implements Adapter {
     try {
       data = this.#encode(to, msg)
     } catch (error) {
-      return Promise.reject(error as Error)
+      return Promise.reject(error)
     }
     return new Promise<void>((resolve, reject) => {
       const frame = { plume: TAG, t: 'pub', from: this.nodeName, to, data }

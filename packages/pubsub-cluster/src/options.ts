@@ -41,7 +41,7 @@ function invalid(message: string): PubSubError {
 function wholeNumber(value: unknown, name: string, max: number, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw invalid(`${name} must be a whole number from 1 to ${max}, got ${String(value)}`)
+    throw invalid(`${name} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`)
   }
   return value
 }

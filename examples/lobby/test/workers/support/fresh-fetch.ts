@@ -44,7 +44,7 @@ function freshFetch(input: string | URL | Request, init: RequestInit = {}): Prom
 /** Replaces global fetch until the returned function is called. */
 export function installFreshFetch(): () => void {
   const original = globalThis.fetch
-  globalThis.fetch = freshFetch as typeof fetch
+  globalThis.fetch = freshFetch
   return () => {
     globalThis.fetch = original
   }
