@@ -135,15 +135,10 @@ export class ClusterAdapter implements Adapter {
     }
   }
 
-  #publish(to: string | null, msg: RemoteMessage): Promise<void> {
-    if (this.#state !== 'started') return Promise.reject(this.#notStarted())
-    let data: string
-    try {
-      data = this.#encode(to, msg)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    return new Promise<void>((resolve, reject) => {
+  async #publish(to: string | null, msg: RemoteMessage): Promise<void> {
+    if (this.#state !== 'started') throw this.#notStarted()
+    const data = this.#encode(to, msg)
+    await new Promise<void>((resolve, reject) => {
       const frame = { plume: TAG, t: 'pub', from: this.nodeName, to, data }
       this.#channel.send(frame, (error) => (error ? reject(closedChannel(error)) : resolve()))
     })
