@@ -12,8 +12,7 @@ import { readConfig } from './config.js'
 import type { LobbyConfig, LogLevel } from './config.js'
 import { createLobby } from './lobby.js'
 import { pubsubFromUrl } from './pubsub-from-url.js'
-import { runPrimary } from './primary.js'
-import { workerLobby, type LobbyProcess } from './worker.js'
+import type { LobbyProcess } from './worker.js'
 import { readWorkers } from './workers-config.js'
 
 /** After close() resolves, an exit that takes longer than this means a leaked handle. */
@@ -35,7 +34,8 @@ function leveledLogger(level: LogLevel): Logger {
   }
 }
 
-function buildLobby(config: LobbyConfig, logger: Logger): LobbyProcess {
+// The cluster modules load only in cluster mode: a single node starts as it always did.
+async function buildLobby(config: LobbyConfig, logger: Logger): Promise<LobbyProcess> {
   const { nodeName, nodeTtlMs, reconnectMs } = config
   const shared = {
     // PUBLIC_DIR serves a page built elsewhere (the browser tests build one from source).
@@ -45,7 +45,7 @@ function buildLobby(config: LobbyConfig, logger: Logger): LobbyProcess {
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
   }
-  if (cluster.isWorker) return workerLobby(config, logger, shared)
+  if (cluster.isWorker) return (await import('./worker.js')).workerLobby(config, logger, shared)
   const lobby = createLobby({
     ...shared,
     pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs, reconnectMs }),
@@ -114,9 +114,9 @@ function configure(): { config: LobbyConfig; logger: Logger; workers: number } {
   }
 }
 
-function build(config: LobbyConfig, logger: Logger): LobbyProcess {
+async function build(config: LobbyConfig, logger: Logger): Promise<LobbyProcess> {
   try {
-    return buildLobby(config, logger)
+    return await buildLobby(config, logger)
   } catch (error) {
     console.error(`lobby: ${(error as Error).message}`)
     process.exit(2)
@@ -125,8 +125,10 @@ function build(config: LobbyConfig, logger: Logger): LobbyProcess {
 
 async function main(): Promise<void> {
   const { config, logger, workers } = configure()
-  if (workers > 1 && cluster.isPrimary) return runPrimary(workers, config, logger)
-  const lobby = build(config, logger)
+  if (workers > 1 && cluster.isPrimary) {
+    return (await import('./primary.js')).runPrimary(workers, config, logger)
+  }
+  const lobby = await build(config, logger)
   const started = lobby.listen(config.port, config.host)
   installSignals(config, logger, lobby, started)
   try {

@@ -12,6 +12,8 @@ import { RestartPolicy } from './restart-policy.js'
 
 /** A second signal sooner than this after the first is the same signal delivered twice. */
 const DUPLICATE_SIGNAL_MS = 1000
+/** A lobby process exits 2 on a configuration it cannot use (see main.ts). */
+const CONFIG_EXIT = 2
 
 class Primary {
   readonly #count: number
@@ -19,6 +21,8 @@ class Primary {
   readonly #logger: Logger
   readonly #policy = new RestartPolicy()
   readonly #listening = new Set<number>()
+  /** Forked and not yet exited. (cluster.workers may still list a worker in its 'exit'.) */
+  readonly #alive = new Map<number, Worker>()
   #stoppingSince: number | undefined
   #announced = false
   #worst = 0
@@ -35,7 +39,12 @@ class Primary {
     cluster.on('exit', (worker, code, signal) => this.#onExit(worker, code, signal))
     for (const signal of ['SIGTERM', 'SIGINT'] as const)
       process.on(signal, () => this.#stop(signal))
-    for (let i = 0; i < this.#count; i++) cluster.fork()
+    for (let i = 0; i < this.#count; i++) this.#fork()
+  }
+
+  #fork(): void {
+    const worker = cluster.fork()
+    this.#alive.set(worker.id, worker)
   }
 
   #onListening(worker: Worker, port: number): void {
@@ -54,13 +63,21 @@ class Primary {
 
   #onExit(worker: Worker, code: number | null, signal: string | null): void {
     this.#listening.delete(worker.id)
+    this.#alive.delete(worker.id)
     if (this.#stoppingSince !== undefined) {
       // Only the shutdown counts: a crash the primary recovered from is not a failed stop.
       this.#worst = Math.max(this.#worst, code ?? 1)
-      if (Object.keys(cluster.workers ?? {}).length === 0) this.#finish()
+      if (this.#alive.size === 0) this.#finish()
       return
     }
     const how = signal ?? `code ${String(code)}`
+    if (code === CONFIG_EXIT) {
+      // Every replacement would refuse the same configuration: report it like a lone node.
+      this.#logger.error(`lobby: worker ${worker.id} refused the configuration; stopping`)
+      this.#worst = CONFIG_EXIT
+      this.#stop('SIGTERM')
+      return
+    }
     if (!this.#policy.allow(performance.now())) {
       this.#logger.error(`lobby: worker ${worker.id} exited (${how}); workers keep dying, stopping`)
       this.#worst = Math.max(this.#worst, 1)
@@ -68,7 +85,7 @@ class Primary {
       return
     }
     this.#logger.warn(`lobby: worker ${worker.id} exited (${how}); starting a replacement`)
-    cluster.fork()
+    this.#fork()
   }
 
   #stop(signal: NodeJS.Signals): void {
@@ -76,7 +93,7 @@ class Primary {
     if (this.#stoppingSince !== undefined && now - this.#stoppingSince < DUPLICATE_SIGNAL_MS) return
     const again = this.#stoppingSince !== undefined
     this.#stoppingSince ??= now
-    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined)
+    const workers = [...this.#alive.values()]
     this.#logger.info(
       again
         ? `lobby: ${signal} again: workers exit without finishing the drain`

@@ -42,6 +42,11 @@ export class WorkersLobby {
     })
   }
 
+  /** Spawns `WORKERS=workers` without waiting (for runs expected to fail). */
+  static spawn(workers: string, env: Record<string, string> = {}): WorkersLobby {
+    return new WorkersLobby({ ...env, WORKERS: workers })
+  }
+
   /** Starts `WORKERS=workers` and resolves once the primary reports every worker listening. */
   static async start(workers: number, env: Record<string, string> = {}): Promise<WorkersLobby> {
     const lobby = new WorkersLobby({ ...env, WORKERS: String(workers) })
