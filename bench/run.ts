@@ -7,6 +7,7 @@ import { bundleSize } from './bundle-size.js'
 import { crdtMerge } from './crdt-merge.js'
 import { fanout } from './fanout.js'
 import { gcAvailable, markdownTable, type Benchmark, type Row } from './harness.js'
+import { multicore } from './multicore.js'
 import { presenceSync } from './presence-sync.js'
 import { scale } from './scale.js'
 import { trackerThroughput } from './tracker-throughput.js'
@@ -19,6 +20,8 @@ const ALL: readonly Benchmark[] = [
   bundleSize,
   scale,
 ]
+/** Run only when named: they fork server and load processes and take minutes. */
+const NAMED_ONLY: readonly Benchmark[] = [multicore]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]
@@ -38,13 +41,14 @@ function cpuModel(): string {
 
 function select(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...ALL]
-  const unknown = names.filter((n) => !ALL.some((b) => b.name === n))
+  const known = [...ALL, ...NAMED_ONLY]
+  const unknown = names.filter((n) => !known.some((b) => b.name === n))
   if (unknown.length > 0) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}`)
-    console.error(`available: ${ALL.map((b) => b.name).join(', ')}`)
+    console.error(`available: ${known.map((b) => b.name).join(', ')}`)
     process.exit(2)
   }
-  return ALL.filter((b) => names.includes(b.name))
+  return known.filter((b) => names.includes(b.name))
 }
 
 async function main(): Promise<void> {

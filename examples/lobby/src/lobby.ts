@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
-import type { ChannelHandler, Logger, PresenceOptions } from '@plume/server'
+import type { ChannelHandler, Logger, LongPollOptions, PresenceOptions } from '@plume/server'
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
@@ -24,6 +24,8 @@ export interface LobbyOptions {
   logger?: Logger
   /** Presence's diff merging; `false` sends one diff per change as Phoenix does. @default on */
   coalesce?: PresenceOptions['coalesce']
+  /** Long-poll options (e.g. the token prefix a cluster worker needs). @default enabled, defaults */
+  longpoll?: LongPollOptions
 }
 
 const MAX_NAME = 64
@@ -64,7 +66,7 @@ export function createLobby(options: LobbyOptions) {
       return { user_id: name }
     },
     channels: [['room:*', roomChannel(presence)]],
-    longpoll: true,
+    longpoll: options.longpoll ?? true,
   })
   const http = createServer((req, res) => void serveStatic(options.publicDir, req, res))
   endpoint.attach(http)

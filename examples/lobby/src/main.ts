@@ -1,15 +1,19 @@
-// `npm start`: one lobby node configured from the environment (see docs/deploying.md).
-// SIGTERM/SIGINT drain the node's connections with close code 1012 and, unless
-// PERMDOWN_ON_SHUTDOWN=false, tell peers to drop its presences at once; the process then
-// exits 0 by itself once every handle is closed (a watchdog reports any that stay open).
+// `npm start`: one lobby node configured from the environment (see docs/deploying.md), or
+// with WORKERS=N a node:cluster primary (primary.ts) whose N workers each run this file as
+// one node (worker.ts). SIGTERM/SIGINT drain the node's connections with close code 1012
+// and, unless PERMDOWN_ON_SHUTDOWN=false, tell peers to drop its presences at once; the
+// process then exits 0 by itself once every handle is closed (a watchdog reports any that
+// stay open).
+import cluster from 'node:cluster'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '@plume/pubsub'
 import { readConfig } from './config.js'
 import type { LobbyConfig, LogLevel } from './config.js'
 import { createLobby } from './lobby.js'
-import type { Lobby } from './lobby.js'
 import { pubsubFromUrl } from './pubsub-from-url.js'
+import type { LobbyProcess } from './worker.js'
+import { readWorkers } from './workers-config.js'
 
 /** After close() resolves, an exit that takes longer than this means a leaked handle. */
 const EXIT_WATCHDOG_MS = 5000
@@ -30,17 +34,29 @@ function leveledLogger(level: LogLevel): Logger {
   }
 }
 
-function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
+// The cluster modules load only in cluster mode: a single node starts as it always did.
+async function buildLobby(config: LobbyConfig, logger: Logger): Promise<LobbyProcess> {
   const { nodeName, nodeTtlMs, reconnectMs } = config
-  return createLobby({
-    pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs, reconnectMs }),
-    publicDir: resolve(dirname(fileURLToPath(import.meta.url)), 'public'),
+  const shared = {
+    // PUBLIC_DIR serves a page built elsewhere (the browser tests build one from source).
+    publicDir:
+      process.env['PUBLIC_DIR'] || resolve(dirname(fileURLToPath(import.meta.url)), 'public'),
     broadcastPeriod: config.broadcastPeriod,
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
     ...(!config.coalesce && { coalesce: false as const }),
+  }
+  if (cluster.isWorker) return (await import('./worker.js')).workerLobby(config, logger, shared)
+  const lobby = createLobby({
+    ...shared,
+    pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs, reconnectMs }),
     logger,
   })
+  return {
+    nodeName,
+    listen: (port, host) => lobby.listen(port, host),
+    close: (o) => lobby.close(o),
+  }
 }
 
 // Exiting by itself (rather than process.exit) proves shutdown closed every socket and
@@ -57,7 +73,7 @@ function armExitWatchdog(logger: Logger): void {
 function installSignals(
   config: LobbyConfig,
   logger: Logger,
-  lobby: Lobby,
+  lobby: LobbyProcess,
   started: Promise<unknown>,
 ): void {
   let stoppingSince: number | undefined
@@ -71,16 +87,16 @@ function installSignals(
     }
     stoppingSince = performance.now()
     const graceful = config.permdownOnShutdown
-    logger.info(`${signal}: draining ${config.nodeName}`, { permdownOnShutdown: graceful })
+    logger.info(`${signal}: draining ${lobby.nodeName}`, { permdownOnShutdown: graceful })
     await started.catch(() => undefined)
     await lobby.close({ graceful })
-    logger.info(`${config.nodeName} stopped`)
+    logger.info(`${lobby.nodeName} stopped`)
     process.exitCode = 0
     armExitWatchdog(logger)
   }
   const onSignal = (signal: NodeJS.Signals): void => {
     shutdown(signal).catch((error: unknown) => {
-      logger.error(`shutdown of ${config.nodeName} failed: ${String(error)}`)
+      logger.error(`shutdown of ${lobby.nodeName} failed: ${String(error)}`)
       process.exit(1)
     })
   }
@@ -89,11 +105,19 @@ function installSignals(
 }
 
 // Bad configuration (environment, URL, adapter options) exits 2 with the reason on stderr.
-function configure(): { config: LobbyConfig; logger: Logger; lobby: Lobby } {
+function configure(): { config: LobbyConfig; logger: Logger; workers: number } {
   try {
     const config = readConfig()
-    const logger = leveledLogger(config.logLevel)
-    return { config, logger, lobby: buildLobby(config, logger) }
+    return { config, logger: leveledLogger(config.logLevel), workers: readWorkers() }
+  } catch (error) {
+    console.error(`lobby: ${(error as Error).message}`)
+    process.exit(2)
+  }
+}
+
+async function build(config: LobbyConfig, logger: Logger): Promise<LobbyProcess> {
+  try {
+    return await buildLobby(config, logger)
   } catch (error) {
     console.error(`lobby: ${(error as Error).message}`)
     process.exit(2)
@@ -101,16 +125,23 @@ function configure(): { config: LobbyConfig; logger: Logger; lobby: Lobby } {
 }
 
 async function main(): Promise<void> {
-  const { config, logger, lobby } = configure()
+  const { config, logger, workers } = configure()
+  if (workers > 1 && cluster.isPrimary) {
+    return (await import('./primary.js')).runPrimary(workers, config, logger)
+  }
+  const lobby = await build(config, logger)
   const started = lobby.listen(config.port, config.host)
   installSignals(config, logger, lobby, started)
   try {
     const port = await started
-    logger.info(`lobby node ${config.nodeName} on http://${config.host}:${port}/?name=Alice`, {
-      pubsub: config.pubsubUrl?.replace(/\/\/[^@/]*@/g, '//***@') ?? 'in-memory',
+    logger.info(`lobby node ${lobby.nodeName} on http://${config.host}:${port}/?name=Alice`, {
+      pubsub:
+        config.pubsubUrl?.replace(/\/\/[^@/]*@/g, '//***@') ??
+        (cluster.isWorker ? 'node:cluster' : 'in-memory'),
+      ...(cluster.isWorker && { pid: process.pid }),
     })
   } catch (error) {
-    logger.error(`lobby node ${config.nodeName} failed to start: ${(error as Error).message}`)
+    logger.error(`lobby node ${lobby.nodeName} failed to start: ${(error as Error).message}`)
     process.exit(1)
   }
 }

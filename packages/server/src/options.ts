@@ -20,6 +20,8 @@ export interface ResolvedSocketOptions {
   readonly subprotocols: readonly string[] | undefined
   readonly windowMs: number
   readonly maxBodySize: number
+  /** Prefix of every long-poll session token ('' for none). */
+  readonly tokenPrefix: string
   readonly maxChannels: number
 }
 
@@ -77,6 +79,18 @@ function websocketOptions(ws: WebSocketOptions | false) {
   }
 }
 
+// URL-safe characters only: the token travels in a query string and a header unescaped.
+function tokenPrefix(value: unknown): string {
+  if (value === undefined) return ''
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._~-]{0,64}$/.test(value)) {
+    throw new ServerError(
+      'INVALID_CONFIG',
+      'longpoll.tokenPrefix must be at most 64 of A-Z a-z 0-9 . _ ~ -',
+    )
+  }
+  return value
+}
+
 export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSocketOptions {
   const base = normalizePath(path, 'socket path')
   const ws = o.websocket === undefined || o.websocket === true ? {} : o.websocket
@@ -98,6 +112,7 @@ export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSo
     ...websocketOptions(ws),
     windowMs: positive(lp === false ? undefined : lp.windowMs, 10_000, 'longpoll.windowMs'),
     maxBodySize: positive(lp === false ? undefined : lp.maxBodySize, MiB, 'longpoll.maxBodySize'),
+    tokenPrefix: tokenPrefix(lp === false ? undefined : lp.tokenPrefix),
     maxChannels: positive(o.maxChannels, 100, 'maxChannels'),
   }
 }

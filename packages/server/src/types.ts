@@ -193,6 +193,12 @@ export interface LongPollOptions {
   path?: string
   /** Largest accepted POST body in bytes. @default 1048576 */
   maxBodySize?: number
+  /**
+   * Prepended to every session token this socket issues (up to 64 of `A-Z a-z 0-9 . _ ~ -`),
+   * so a balancer in front of several processes can tell which one holds a session from the
+   * token alone. @default ''
+   */
+  tokenPrefix?: string
 }
 
 /** Options of `endpoint.socket(path, options)`. */

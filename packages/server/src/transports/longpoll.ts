@@ -61,7 +61,7 @@ export class LongPollTransport {
     if (!auth.ok) return respond(res, { status: auth.status })
     // connect may have run across a drain or close: no session on an endpoint going away.
     if (!this.#deps.accepting()) return respond(res, { status: 500 })
-    const token = randomBytes(24).toString('base64url')
+    const token = this.#handler.options.tokenPrefix + randomBytes(24).toString('base64url')
     const session = new LongPollSession({
       token,
       windowMs: this.#handler.options.windowMs,
