@@ -52,9 +52,9 @@ function contentProblems(pkg, dir, files) {
   for (const needed of ['package.json', 'README.md', 'LICENSE', ...declaredFiles(pkg)]) {
     if (!files.includes(needed)) problems.push(`missing ${needed}`)
   }
-  for (const file of files) {
-    if (/\.tsbuildinfo$|(^|\/)test\/|\.test\.[jt]s$/.test(file)) problems.push(`ships ${file}`)
-  }
+  // The CLI's templates/ hold the tests of the apps it generates: they belong in its tarball.
+  const leftover = /\.tsbuildinfo$|^(?!templates\/)(.*\/)?test\/|\.test\.[jt]s$/
+  for (const file of files) if (leftover.test(file)) problems.push(`ships ${file}`)
   const license = join(dir, 'LICENSE')
   if (
     existsSync(license) &&

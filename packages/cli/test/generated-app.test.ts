@@ -76,6 +76,13 @@ describe('plume new', () => {
     assert.doesNotMatch(lock, /registry\.npmjs\.org\/@plume\//)
   })
 
+  it('installs the packed CLI, whose bin runs from its built files', async () => {
+    const help = await sh(process.execPath, ['node_modules/@plume/cli/bin/plume.js', '--help'])
+    assert.equal(help.code, 0, help.output)
+    assert.match(help.output, /plume gen channel <Name>/)
+    assert.ok(!existsSync(join(app, 'node_modules/@plume/cli/src')), 'the tarball ships no src/')
+  })
+
   it('makes an app whose npm test type-checks it and passes', async () => {
     const result = await sh('npm', ['test'])
     assert.equal(result.code, 0, result.output)
