@@ -39,19 +39,21 @@ function pinged(channel: Channel, payload: object): Promise<unknown> {
   )
 }
 
-/** Registers the shared-port tests against the example `start` returns. */
-export function sharedPortTests(start: () => Promise<Started>, notFoundBody: RegExp): void {
-  let example: Started
+/** Starts the example before the tests and stops it (and every client) after them. */
+function harness(start: () => Promise<Started>) {
+  let example: Started | undefined
   const sockets: Socket[] = []
   before(async () => {
     example = await start()
   })
   after(async () => {
     for (const socket of sockets) socket.disconnect()
-    await example.close()
+    await example?.close()
   })
+  const url = (): string => example?.url ?? assert.fail('the example did not start')
+  /** A phoenix.js socket to the example over long-poll or WebSocket, connected. */
   const connect = (longpoll: boolean): Socket => {
-    const base = longpoll ? example.url : example.url.replace('http', 'ws')
+    const base = longpoll ? url() : url().replace('http', 'ws')
     const socket = new Socket(`${base}/socket`, {
       transport: longpoll ? LongPoll : WebSocket,
       reconnectAfterMs: () => 50,
@@ -60,15 +62,21 @@ export function sharedPortTests(start: () => Promise<Started>, notFoundBody: Reg
     socket.connect()
     return socket
   }
+  return { url, connect }
+}
+
+/** Registers the shared-port tests against the example `start` returns. */
+export function sharedPortTests(start: () => Promise<Started>, notFoundBody: RegExp): void {
+  const { url, connect } = harness(start)
 
   it('a normal route still answers on the shared port', async () => {
-    const response = await fetch(`${example.url}/health`)
+    const response = await fetch(`${url()}/health`)
     assert.equal(response.status, 200)
     assert.deepEqual(await response.json(), { status: 'ok' })
   })
 
   it("an unknown route gets the framework's own 404", async () => {
-    const response = await fetch(`${example.url}/nowhere`)
+    const response = await fetch(`${url()}/nowhere`)
     assert.equal(response.status, 404)
     assert.match(await response.text(), notFoundBody)
   })
@@ -84,10 +92,8 @@ export function sharedPortTests(start: () => Promise<Started>, notFoundBody: Reg
   })
 
   it('a shout reaches a WebSocket client and a long-poll client in the same room', async () => {
-    const [a, b] = await Promise.all([
-      joined(connect(false), 'room:x'),
-      joined(connect(true), 'room:x'),
-    ])
+    const a = await joined(connect(false), 'room:x')
+    const b = await joined(connect(true), 'room:x')
     const heard = (c: Channel) => within(new Promise((resolve) => c.on('shout', resolve)), 'shout')
     const both = Promise.all([heard(a), heard(b)])
     a.push('shout', { body: 'hi' })
