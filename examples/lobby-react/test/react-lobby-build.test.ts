@@ -74,16 +74,23 @@ describe('served by a lobby node, in headless Chromium', { skip }, () => {
 
   /** Waits until the page's list of online users reads exactly `lines`. */
   async function lists(page: Page, lines: string[]): Promise<void> {
-    // Runs in the page: it cannot close over anything of this file.
-    const listed = (expected?: string[]) => {
-      const items = document.querySelectorAll('ul[aria-label="online users"] li')
-      const got = [...items].map((li) => li.textContent)
-      return expected === undefined ? got : JSON.stringify(got) === JSON.stringify(expected)
-    }
+    // Run in the page: they cannot close over anything of this file.
+    const read = () =>
+      Array.from(
+        document.querySelectorAll('ul[aria-label="online users"] li'),
+        (li) => li.textContent,
+      )
+    const matches = (expected: string[]) =>
+      JSON.stringify(
+        Array.from(
+          document.querySelectorAll('ul[aria-label="online users"] li'),
+          (li) => li.textContent,
+        ),
+      ) === JSON.stringify(expected)
     await page
-      .waitForFunction(listed, lines, { timeout: 10_000, polling: 50 })
+      .waitForFunction(matches, lines, { timeout: 10_000, polling: 50 })
       .catch(async (error: unknown) => {
-        const seen = JSON.stringify(await page.evaluate(listed))
+        const seen = JSON.stringify(await page.evaluate(read))
         assert.fail(`${String(error).split('\n')[0]}; the page lists ${seen}`)
       })
   }
