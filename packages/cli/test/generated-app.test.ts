@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { waitFor } from '@plume/testkit'
+import { chromiumSkip as skip, launchChromium } from '@plume/testkit/chromium'
 import { Presence, Socket } from '@plume/testkit/phoenix'
 import { WebSocket } from 'ws'
 import { run } from '../src/run.js'
@@ -89,26 +90,44 @@ describe('plume new', () => {
     assert.match(result.output, /# fail 0/)
     assert.match(result.output, /two clients in the lobby each see both names/)
   })
+})
 
-  it('npm start serves the lobby page and its channel to the official phoenix client', async () => {
-    const env = { ...appEnv, PORT: '0' }
-    const server = spawn('npm', ['start'], { cwd: app, env, detached: true })
+describe('the new app under npm start', () => {
+  let server: ChildProcess | undefined
+  let url = ''
+  before(async () => {
+    server = spawn('npm', ['start'], { cwd: app, env: { ...appEnv, PORT: '0' }, detached: true })
+    url = await announcedUrl(server)
+  })
+  after(() => stopped(server))
+
+  it('serves the lobby channel to the official phoenix client', async () => {
+    const socket = new Socket(`${url.replace('http', 'ws')}/socket`, {
+      transport: WebSocket,
+      params: { user_id: 'alice' },
+    })
+    const channel = socket.channel('room:lobby', {})
+    const presence = new Presence(channel)
+    socket.connect()
+    channel.join()
     try {
-      const url = await announcedUrl(server)
-      const page = await fetch(`${url}/`)
-      assert.match(await page.text(), /room:lobby/)
-      const socket = new Socket(`${url.replace('http', 'ws')}/socket`, {
-        transport: WebSocket,
-        params: { user_id: 'alice' },
-      })
-      const channel = socket.channel('room:lobby', {})
-      const presence = new Presence(channel)
-      socket.connect()
-      channel.join()
       await waitFor('alice in the lobby', () => presence.list((id) => id).includes('alice'))
-      socket.disconnect()
     } finally {
-      await stopped(server)
+      socket.disconnect()
+    }
+  })
+
+  it('serves a lobby page that shows who is online in Chromium', { skip }, async () => {
+    const browser = await launchChromium()
+    try {
+      const page = await browser.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`${url}/?name=Zoe`)
+      await page.getByText('Zoe (count: 1)').waitFor({ timeout: 10_000 })
+      assert.deepEqual(errors, [])
+    } finally {
+      await browser.close()
     }
   })
 })
@@ -140,9 +159,10 @@ async function announcedUrl(server: ChildProcess): Promise<string> {
   return announced.exec(output)![0]
 }
 
-/** Stops `npm start` with SIGTERM (to the whole process group npm started). */
-async function stopped(server: ChildProcess): Promise<void> {
+/** Stops `npm start` with SIGTERM to the whole process group npm started. */
+async function stopped(server: ChildProcess | undefined): Promise<void> {
+  if (server?.pid === undefined || server.exitCode !== null) return
   const exited = new Promise((resolve) => server.on('exit', resolve))
-  process.kill(-server.pid!, 'SIGTERM')
+  process.kill(-server.pid, 'SIGTERM')
   await exited
 }
