@@ -46,10 +46,17 @@ function declaredFiles(pkg) {
   return out.map((p) => p.replace(/^\.\//, ''))
 }
 
+/** Files a package must ship that no exports entry names. */
+const UNDECLARED = {
+  // The browser bundle (global `Plume`): apps made by `plume new` serve it to their page.
+  '@plume/client': ['dist/plume.min.js'],
+}
+
 /** What the tarball holds that it should not, or lacks. */
 function contentProblems(pkg, dir, files) {
   const problems = []
-  for (const needed of ['package.json', 'README.md', 'LICENSE', ...declaredFiles(pkg)]) {
+  const needs = ['package.json', 'README.md', 'LICENSE', ...declaredFiles(pkg)]
+  for (const needed of [...needs, ...(UNDECLARED[pkg.name] ?? [])]) {
     if (!files.includes(needed)) problems.push(`missing ${needed}`)
   }
   // The CLI's templates/ hold the tests of the apps it generates: they belong in its tarball.
