@@ -11,6 +11,7 @@ import type { ClaimConflict } from './claim.js'
 import { nodeSubject, resolveOptions, subjectsFor } from './options.js'
 import type { NatsAdapterOptions, ResolvedNatsOptions, Subjects } from './options.js'
 import { watchStatus } from './status.js'
+import { reportBrokerState } from './events.js'
 import type { StatusWatch } from './status.js'
 
 type State = 'idle' | 'starting' | 'started' | 'closed'
@@ -130,6 +131,7 @@ export class NatsAdapter implements Adapter {
     claim.listen()
     const status = watchStatus(nc, this.#opts.logger, () => void this.#recheckClaim())
     this.#live = { nc, claim, status }
+    reportBrokerState(nc, this.nodeName)
     return this.#live
   }
 

@@ -17,6 +17,8 @@ import { Channel } from './channel.js'
 import type { ChannelHost, ExitSignal } from './channel-host.js'
 import type { Endpoint } from './endpoint.js'
 import { classifyBadFrame } from './frame-errors.js'
+import { frameReceived, frameSent, publishConnect, publishDisconnect } from './events.js'
+import { publishFrame, publishLimit } from './events.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
 import type { Assigns, ChannelHandler, Logger, TerminateReason, TransportName } from './types.js'
@@ -73,6 +75,7 @@ export class Connection implements ChannelHost {
     this.pubsub = init.pubsub
     this.logger = init.logger
     this.#wire()
+    publishConnect(this)
   }
 
   get nodeName(): string {
@@ -90,6 +93,7 @@ export class Connection implements ChannelHost {
 
   /** Queues one inbound frame; settles once it has been dispatched (joins: replied). */
   handleFrame(frame: Frame): Promise<void> {
+    publishFrame(frameReceived, this, frame)
     const done = this.#inbox.then(() => this.#process(frame))
     this.#inbox = done.catch((error: unknown) => {
       this.logger.error('plume: frame handling failed', { error })
@@ -129,6 +133,7 @@ export class Connection implements ChannelHost {
       })
       return
     }
+    publishFrame(frameSent, this, frame)
     this.#socket.send(frame)
   }
 
@@ -190,6 +195,7 @@ export class Connection implements ChannelHost {
         max: this.#init.router.maxChannels,
       })
       refuse(joinRef, 'too many channels joined')
+      publishLimit(this, 'max_channels', this.#init.router.maxChannels, topic)
     } else {
       const ownerId = `${this.nodeName}:${this.id}:${++this.#seq}`
       const init = { host: this, topic, joinRef, handler, assigns: this.#init.assigns, ownerId }
@@ -288,6 +294,7 @@ export class Connection implements ChannelHost {
   #teardown(reason: TerminateReason): void {
     if (this.#closed) return
     this.#closed = true
+    publishDisconnect(this, reason)
     this.#socketIdSub?.unsubscribe()
     for (const channel of [...this.#channels.values()]) void channel.exit(reason, 'none')
     this.#channels.clear()

@@ -49,3 +49,26 @@ export type {
 } from './presence/presence.js'
 export type { PresenceEntry, PresenceMap, DiffPayload } from './presence/grouping.js'
 export type { MetasHandler } from './presence/metas.js'
+export {
+  socketConnect,
+  socketDisconnect,
+  channelJoin,
+  channelLeave,
+  channelCrash,
+  frameSent,
+  frameReceived,
+  presenceDiff,
+  limitHit,
+} from './events.js'
+export type {
+  SocketConnectEvent,
+  SocketDisconnectEvent,
+  ChannelEventBase,
+  ChannelJoinEvent,
+  ChannelLeaveEvent,
+  ChannelCrashEvent,
+  FrameEvent,
+  PresenceDiffEvent,
+  LimitName,
+  LimitHitEvent,
+} from './events.js'

@@ -28,6 +28,7 @@ import { groupByTopic, type PresenceDiff } from './diff.js'
 import { RefMinter } from './ids.js'
 import type { ResolvedOptions } from './options.js'
 import type { Cancel } from './scheduler.js'
+import { publishMerge, publishReplica, publishTransfer, sentAt, stamped } from './events.js'
 
 /** What a shard needs from its tracker. */
 export interface ShardDeps {
@@ -45,6 +46,7 @@ type Handlers = {
 export class Shard {
   readonly state: TrackerState
   readonly topic: string
+  readonly index: number
   readonly #o: ResolvedOptions
   readonly #emit: ShardDeps['emit']
   readonly #refs: RefMinter
@@ -71,8 +73,11 @@ export class Shard {
   #sub: Subscription | undefined
   #cancelTick: Cancel | undefined
   #stopped = false
+  /** Send stamp of the message being handled, for the merge event. */
+  #handlingSentAt: number | undefined
 
   constructor(deps: ShardDeps) {
+    this.index = deps.index
     this.#o = deps.options
     this.#emit = deps.emit
     this.state = new TrackerState(deps.replica)
@@ -156,6 +161,7 @@ export class Shard {
       if (ref === self) continue
       const msg: ReplicationMessage = { t: 'treq', from: self, ref: `${++this.#requestSeq}`, clock }
       this.#direct(replicaName(ref), msg)
+      publishTransfer(this.#o, this.index, ref, 'requested')
     }
     this.#pending = []
     this.#sampleCount = this.#o.clockSamplePeriods
@@ -183,6 +189,7 @@ export class Shard {
 
   #apply(transitions: readonly Transition[]): void {
     for (const t of transitions) {
+      publishReplica(this.#o, this.index, t)
       switch (t.kind) {
         case 'up':
           this.report(this.state.replicaUp(t.ref), [])
@@ -214,6 +221,7 @@ export class Shard {
     // Never replicate with ourselves (a late message from our previous incarnation included),
     // nor with an incarnation that has been replaced, gracefully permdowned or superseded.
     if (replicaName(msg.from) === this.#o.pubsub.nodeName || this.#isStale(msg.from)) return
+    this.#handlingSentAt = sentAt(raw)
     this.#dispatch(msg)
   }
 
@@ -246,6 +254,7 @@ export class Shard {
     if (m.delta) {
       const changes = this.state.merge(m.delta)
       this.report(changes.joins, changes.leaves)
+      publishMerge(this.#o, this.index, m.from, changes, this.#handlingSentAt)
       this.#gens.push(m.delta, this.state.delta)
     }
     // Only replicas we know matter: a transfer never carries others (ghost rule), so a
@@ -259,11 +268,14 @@ export class Shard {
   #onTransferReq(m: Extract<ReplicationMessage, { t: 'treq' }>): void {
     const payload = this.#gens.extractFor(this.state, m.clock)
     this.#direct(replicaName(m.from), { t: 'tack', from: this.state.replica, ref: m.ref, payload })
+    publishTransfer(this.#o, this.index, m.from, 'answered')
   }
 
   #onTransferAck(m: Extract<ReplicationMessage, { t: 'tack' }>): void {
     const changes = this.state.merge(m.payload)
     this.report(changes.joins, changes.leaves)
+    publishTransfer(this.#o, this.index, m.from, 'received')
+    publishMerge(this.#o, this.index, m.from, changes, this.#handlingSentAt)
     if (m.payload.mode === 'normal') this.#gens.clear()
     else this.#gens.push(m.payload, this.state.delta)
   }
@@ -277,13 +289,15 @@ export class Shard {
   }
 
   #broadcast(msg: ReplicationMessage): void {
-    this.#o.pubsub.broadcastFrom(this, this.topic, encodeMessage(msg)).catch((error: unknown) => {
+    const wire = stamped(encodeMessage(msg), this.#o.scheduler)
+    this.#o.pubsub.broadcastFrom(this, this.topic, wire).catch((error: unknown) => {
       this.#o.logger.warn('tracker: broadcast failed', { topic: this.topic, t: msg.t, error })
     })
   }
 
   #direct(node: string, msg: ReplicationMessage): void {
-    this.#o.pubsub.directBroadcast(node, this.topic, encodeMessage(msg)).catch((error: unknown) => {
+    const wire = stamped(encodeMessage(msg), this.#o.scheduler)
+    this.#o.pubsub.directBroadcast(node, this.topic, wire).catch((error: unknown) => {
       this.#o.logger.warn('tracker: direct send failed', {
         topic: this.topic,
         node,

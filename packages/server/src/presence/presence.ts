@@ -9,6 +9,7 @@ import type { Logger } from '../types.js'
 import { diffPayload, groupByKey } from './grouping.js'
 import type { DiffPayload, PresenceEntry, PresenceMap } from './grouping.js'
 import { MetasStore } from './metas.js'
+import { publishDiff } from '../events.js'
 import type { MetasHandler } from './metas.js'
 import { OrderedQueue } from './ordered-queue.js'
 
@@ -187,7 +188,10 @@ export class Presence {
     this.#notifyMetas(topic, raw)
     this.#queue.push(
       () => this.#enrich(topic, raw),
-      (payload) => this.#sink.localBroadcast(topic, this.#diffEvent, payload),
+      (payload) => {
+        this.#sink.localBroadcast(topic, this.#diffEvent, payload)
+        publishDiff(this.#tracker.nodeName, topic, payload)
+      },
     )
   }
 
