@@ -22,6 +22,8 @@ export type { ServerErrorCode } from './errors.js'
 export { FASTLANE_DISPATCHER } from './fastlane.js'
 export { CloseCode } from './transports/socket-like.js'
 export { defaultLogger, silentLogger } from './logger.js'
+export { createLogger, fromPino } from '@plume/pubsub'
+export type { CreateLoggerOptions, LeveledLogger, LogLevel, PinoLike } from '@plume/pubsub'
 export type {
   Assigns,
   Broadcast,
