@@ -72,9 +72,14 @@
     )
   }
 
+  // phx_ref and phx_ref_prev are the tracker's bookkeeping, not what a user put there.
   function code(meta) {
+    var shown = {}
+    Object.keys(meta).forEach(function (k) {
+      if (!/^phx_ref/.test(k)) shown[k] = meta[k]
+    })
     var td = el('td')
-    td.appendChild(el('code', JSON.stringify(meta)))
+    td.appendChild(el('code', JSON.stringify(shown)))
     return td
   }
 

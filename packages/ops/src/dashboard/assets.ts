@@ -29,18 +29,12 @@ export async function loadAssets(clientBundle: string): Promise<Map<string, Asse
       throw new Error(`dashboard: cannot read ${what} at ${file} (${String(error)})`)
     }
   }
+  const page = await read(join(ASSETS, 'dashboard.html'), 'the page')
+  const script = await read(join(ASSETS, 'dashboard.js'), 'the page script')
+  const client = await read(clientBundle, "@plume/client's bundle (npm run build)")
   return new Map([
-    [
-      '',
-      {
-        type: 'text/html; charset=utf-8',
-        body: await read(join(ASSETS, 'dashboard.html'), 'the page'),
-      },
-    ],
-    ['/app.js', { type: js, body: await read(join(ASSETS, 'dashboard.js'), 'the page script') }],
-    [
-      '/plume.min.js',
-      { type: js, body: await read(clientBundle, "@plume/client's bundle (npm run build)") },
-    ],
+    ['/', { type: 'text/html; charset=utf-8', body: page }],
+    ['/app.js', { type: js, body: script }],
+    ['/plume.min.js', { type: js, body: client }],
   ])
 }

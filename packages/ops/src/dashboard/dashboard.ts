@@ -1,7 +1,8 @@
 // The live dashboard: a page under `path` and a Plume socket at `${path}/socket` whose
 // `plume:dashboard` channel pushes a snapshot every interval (nodes, topics, the watched
 // topic's members, metrics). Both are behind `authorize`: the page request and the socket
-// handshake (whose URL carries the page's query, so a token there works for both).
+// handshake (whose URL carries the page's query, so a token there works for both); the
+// page's two scripts are static public code and served to anyone.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Endpoint } from '@plume/server'
 import type { Tracker } from '@plume/tracker'
@@ -80,12 +81,17 @@ export class Dashboard {
     })
   }
 
-  /** Serves the page and its scripts (403 when refused); false for any other request. */
+  /** Serves the page (403 unless authorized) and its scripts; false for any other request. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const sub = url.pathname.startsWith(this.path) ? url.pathname.slice(this.path.length) : null
     if (sub === null || !['', '/', '/app.js', '/plume.min.js'].includes(sub)) return false
-    void this.#serve(req, res, url, sub === '/' ? '' : sub)
+    if (sub === '') {
+      // The page loads its scripts relative to itself, so it lives at `${path}/`.
+      res.writeHead(308, { location: `${this.path}/${url.search}` }).end()
+      return true
+    }
+    void this.#serve(req, res, url, sub)
     return true
   }
 
@@ -94,7 +100,10 @@ export class Dashboard {
       void res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body + '\n')
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed')
     try {
-      if (!(await this.#authorize({ headers: req.headers, url }))) return text(403, 'forbidden')
+      // The scripts are public code; the page and the socket (the data) need authorization.
+      const open = name !== '/'
+      if (!open && !(await this.#authorize({ headers: req.headers, url })))
+        return text(403, 'forbidden')
       this.#assets ??= loadAssets(this.#clientBundle)
       const asset = (await this.#assets).get(name)
       if (asset === undefined) return text(404, 'not found')
