@@ -4,9 +4,11 @@
 // exits 0 by itself once every handle is closed (a watchdog reports any that stay open).
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Logger } from '@plume/pubsub'
+import { createLogger, type Logger } from '@plume/pubsub'
+import { logEvents } from '@plume/ops'
 import { readConfig } from './config.js'
-import type { LobbyConfig, LogLevel } from './config.js'
+import type { LobbyConfig } from './config.js'
+import { readOpsConfig, tokenCheck, type OpsConfig } from './ops-config.js'
 import { createLobby } from './lobby.js'
 import type { Lobby } from './lobby.js'
 import { pubsubFromUrl } from './pubsub-from-url.js'
@@ -16,21 +18,7 @@ const EXIT_WATCHDOG_MS = 5000
 /** Signals this close to the first one are the same signal delivered twice. */
 const DUPLICATE_SIGNAL_MS = 1000
 
-function leveledLogger(level: LogLevel): Logger {
-  const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
-  const at = (l: LogLevel, write: (...args: unknown[]) => void) =>
-    rank[l] < rank[level]
-      ? () => {}
-      : (msg: string, data?: Record<string, unknown>) => write(msg, data ?? '')
-  return {
-    debug: at('debug', console.log),
-    info: at('info', console.log),
-    warn: at('warn', console.error),
-    error: at('error', console.error),
-  }
-}
-
-function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
+function buildLobby(config: LobbyConfig, logger: Logger, ops: OpsConfig): Lobby {
   const { nodeName, nodeTtlMs, reconnectMs } = config
   return createLobby({
     pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs, reconnectMs }),
@@ -39,6 +27,8 @@ function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
     logger,
+    metrics: ops.metrics,
+    dashboard: ops.dashboardToken === undefined ? undefined : tokenCheck(ops.dashboardToken),
   })
 }
 
@@ -91,8 +81,10 @@ function installSignals(
 function configure(): { config: LobbyConfig; logger: Logger; lobby: Lobby } {
   try {
     const config = readConfig()
-    const logger = leveledLogger(config.logLevel)
-    return { config, logger, lobby: buildLobby(config, logger) }
+    const ops = readOpsConfig()
+    const logger = createLogger({ level: config.logLevel, format: ops.logFormat })
+    logEvents(logger, { node: config.nodeName })
+    return { config, logger, lobby: buildLobby(config, logger, ops) }
   } catch (error) {
     console.error(`lobby: ${(error as Error).message}`)
     process.exit(2)
