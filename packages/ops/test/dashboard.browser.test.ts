@@ -12,12 +12,23 @@ import type { Browser, Page } from 'playwright-core'
 import { WebSocket } from 'ws'
 import { MemoryBus, silentLogger } from '@plume/pubsub'
 import { chromiumSkip as skip, launchChromium } from '@plume/testkit/chromium'
-import { within } from '@plume/testkit'
+import { waitFor, within } from '@plume/testkit'
 import { Client, startNode, type OpsNode } from './support.js'
 
 const WAIT_MS = 10_000
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const TOKEN = 'let-me-see'
+
+/** Runs in the page: the rows of a section's table as JSON, cells joined by ' | '. */
+function readRows(id: string): string {
+  return JSON.stringify(
+    Array.from(document.querySelectorAll(`#${id} tbody tr`)).map((tr) =>
+      Array.from(tr.querySelectorAll('td'))
+        .map((td) => td.textContent?.trim())
+        .join(' | '),
+    ),
+  )
+}
 
 describe('dashboard in headless Chromium', { skip }, () => {
   let dir: string
@@ -54,27 +65,13 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   /** Waits until the rows of `section`'s table read `expected` (cells joined by ' | '). */
   async function rows(page: Page, section: string, expected: string[]): Promise<void> {
-    const read = (id: string): string =>
-      JSON.stringify(
-        Array.from(document.querySelectorAll(`#${id} tbody tr`)).map((tr) =>
-          Array.from(tr.querySelectorAll('td'))
-            .map((td) => td.textContent?.trim())
-            .join(' | '),
-        ),
-      )
     const want = JSON.stringify(expected)
-    try {
-      await page.waitForFunction(
-        ([id, text, reader]) => (0, eval)(reader)(id) === text,
-        [section, want, read.toString()] as const,
-        { timeout: WAIT_MS, polling: 50 },
-      )
-    } catch (error) {
-      const got = await page.evaluate(read, section)
-      assert.fail(
-        `#${section} never showed ${want}; last: ${got} ${errors.join('; ')} ${String(error)}`,
-      )
-    }
+    let got = ''
+    await waitFor(
+      `#${section} to show ${want}`,
+      async () => (got = await page.evaluate(readRows, section)) === want,
+      { timeoutMs: WAIT_MS, intervalMs: 50, describe: () => ({ got, errors }) },
+    )
   }
 
   it('refuses the page and the socket without the token', async () => {

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocket } from 'ws'
-import { MemoryBus, PubSub, silentLogger } from '@plume/pubsub'
+import { PubSub, silentLogger, type MemoryBus } from '@plume/pubsub'
 import { Endpoint, noReply, ok, Presence, type ChannelHandler } from '@plume/server'
 import { Tracker } from '@plume/tracker'
 import { within } from '@plume/testkit'
@@ -96,7 +96,7 @@ export class Client {
 
   private constructor(ws: WebSocket) {
     this.ws = ws
-    ws.on('message', (data) => this.#frames.push(JSON.parse(String(data)) as Wire))
+    ws.on('message', (data: Buffer) => this.#frames.push(JSON.parse(data.toString('utf8')) as Wire))
   }
 
   static async open(wsUrl: string, user: string): Promise<Client> {

@@ -2,7 +2,7 @@
 // level error, both call styles (Plume's (msg, data), pino's (obj, msg)), and fromPino.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createLogger, fromPino, type LogLevel, type PinoLike } from '@plume/pubsub'
+import { createLogger, fromPino, type LogLevel } from '@plume/pubsub'
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 6)
 
@@ -110,7 +110,8 @@ describe('createLogger', () => {
     const cyclic: Record<string, unknown> = { n: 10n }
     cyclic['self'] = cyclic
     logger.info('odd data', { cyclic })
-    assert.deepEqual(JSON.parse(lines[0]![1])['cyclic'], { n: '10', self: '[Circular]' })
+    const parsed = JSON.parse(lines[0]![1]) as Record<string, unknown>
+    assert.deepEqual(parsed['cyclic'], { n: '10', self: '[Circular]' })
   })
 
   it('refuses an unknown level or format with a clear error', () => {
@@ -127,7 +128,7 @@ describe('fromPino', () => {
       (...args: unknown[]) =>
         void calls.push([level, ...args])
     const pino = { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') }
-    const logger = fromPino(pino as unknown as PinoLike)
+    const logger = fromPino(pino)
     logger.warn('plume: invalid frame', { connection: 1 })
     logger.info('plume: started')
     assert.deepEqual(calls, [
