@@ -46,10 +46,12 @@ export async function startNode(name: string, options: NodeOptions = {}): Promis
     options.bus ? { adapter: options.bus.adapter(name), logger: silentLogger } : { nodeName: name },
   )
   const endpoint = new Endpoint({ pubsub, logger: silentLogger })
+  // Fast heartbeats replicate quickly; a long downPeriod keeps a peer up on a loaded machine.
   const tracker = new Tracker({
     pubsub,
     broadcastPeriod: 50,
     maxSilentPeriods: 2,
+    downPeriod: 10_000,
     logger: silentLogger,
   })
   const presence = new Presence({ tracker, sink: endpoint })
