@@ -81,14 +81,23 @@ export interface LimitHitEvent {
   readonly topic?: string
 }
 
+/** `plume.socket.connect`: A connection opened. */
 export const socketConnect = defineEvent<SocketConnectEvent>('plume.socket.connect')
+/** `plume.socket.disconnect`: A connection ended. */
 export const socketDisconnect = defineEvent<SocketDisconnectEvent>('plume.socket.disconnect')
+/** `plume.channel.join`: A join was answered. */
 export const channelJoin = defineEvent<ChannelJoinEvent>('plume.channel.join')
+/** `plume.channel.leave`: A joined channel ended. */
 export const channelLeave = defineEvent<ChannelLeaveEvent>('plume.channel.leave')
+/** `plume.channel.crash`: A channel callback threw. */
 export const channelCrash = defineEvent<ChannelCrashEvent>('plume.channel.crash')
+/** `plume.frame.sent`: A frame was written to a client. */
 export const frameSent = defineEvent<FrameEvent>('plume.frame.sent')
+/** `plume.frame.received`: A frame was read from a client. */
 export const frameReceived = defineEvent<FrameEvent>('plume.frame.received')
+/** `plume.presence.diff`: A presence diff was broadcast locally. */
 export const presenceDiff = defineEvent<PresenceDiffEvent>('plume.presence.diff')
+/** `plume.limit.hit`: A client was refused by a limit. */
 export const limitHit = defineEvent<LimitHitEvent>('plume.limit.hit')
 
 /** A terminate reason as a label: the stop reason string, `shutdown` or `crash`. */

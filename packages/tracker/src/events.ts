@@ -43,8 +43,11 @@ export interface MergeEvent {
   readonly lagMs: number | undefined
 }
 
+/** `plume.tracker.replica`: A remote replica went up, down or permdown. */
 export const replicaEvent = defineEvent<ReplicaEvent>('plume.tracker.replica')
+/** `plume.tracker.transfer`: A state-transfer step. */
 export const transferEvent = defineEvent<TransferEvent>('plume.tracker.transfer')
+/** `plume.tracker.merge`: Remote changes were merged here. */
 export const mergeEvent = defineEvent<MergeEvent>('plume.tracker.merge')
 
 /**
