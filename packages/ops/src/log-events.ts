@@ -16,7 +16,7 @@ type Level = keyof Logger
 /**
  * Writes one line per notable event to `logger`: socket connect/disconnect and channel
  * join/leave at debug, replica up and broker connected at info, replica down/permdown,
- * broker disconnected and limit hits at warn. Returns the disposer.
+ * broker disconnected (an outage, not a close) and limit hits at warn. Returns the disposer.
  */
 export function logEvents(logger: Logger, options: LogEventsOptions = {}): () => void {
   const on = <T extends { readonly node: string | undefined }>(
@@ -35,7 +35,10 @@ export function logEvents(logger: Logger, options: LogEventsOptions = {}): () =>
     on(channelLeave, () => ['debug', 'plume: channel left']),
     on(transferEvent, (p) => ['debug', `plume: tracker transfer ${p.stage}`]),
     on(replicaEvent, (p) => [p.status === 'up' ? 'info' : 'warn', `plume: replica ${p.status}`]),
-    on(brokerEvent, (p) => [p.state === 'connected' ? 'info' : 'warn', `plume: broker ${p.state}`]),
+    on(brokerEvent, (p) => [
+      p.state === 'disconnected' ? 'warn' : 'info',
+      `plume: broker ${p.state}`,
+    ]),
     on(limitHit, (p) => ['warn', `plume: limit ${p.limit} hit`]),
   ]
   return () => disposers.forEach((dispose) => dispose())

@@ -1,5 +1,5 @@
 // Publishes `plume.pubsub.broker` for the adapter's NATS connection: `connected` now and on
-// each reconnect, `disconnected` on each outage and once closed. See docs/operations.md.
+// each reconnect, `disconnected` on each outage, `closed` once closed. See docs/operations.md.
 import { Events } from 'nats'
 import type { NatsConnection } from 'nats'
 import { brokerEvent, type BrokerState } from '@plume/pubsub'
@@ -20,6 +20,6 @@ export function reportBrokerState(nc: NatsConnection, node: string): void {
   // The client never ends status iterators by itself.
   void nc.closed().then(() => {
     ;(statuses as Partial<{ stop(): void }>).stop?.()
-    report('disconnected')
+    report('closed')
   })
 }

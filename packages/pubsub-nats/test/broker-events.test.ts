@@ -1,5 +1,5 @@
 // plume.pubsub.broker from the NATS adapter: connected once started, disconnected when the
-// server dies, connected again after it restarts, and disconnected when the adapter closes.
+// server dies, connected again after it restarts, and closed when the adapter closes.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { brokerEvent, subscribeEvent, type BrokerEvent } from '@plume/pubsub'
@@ -25,7 +25,7 @@ void describe('NatsAdapter broker events', () => {
 
   const last = (): string | undefined => seen.at(-1)?.state
 
-  void it('reports up, down with the server, up again, and down at close', async () => {
+  void it('reports up, down with the server, up again, and closed at close', async () => {
     const adapter = new NatsAdapter({
       servers: [server.url],
       nodeName: 'events-a',
@@ -41,6 +41,6 @@ void describe('NatsAdapter broker events', () => {
     await server.restart()
     await waitFor('reconnected', () => last() === 'connected', { timeoutMs: 10_000 })
     await adapter.close()
-    await waitFor('closed', () => last() === 'disconnected')
+    await waitFor('closed', () => last() === 'closed')
   })
 })

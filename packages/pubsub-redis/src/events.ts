@@ -1,5 +1,6 @@
 // Publishes `plume.pubsub.broker` for one ioredis connection: `connected` when it is ready,
-// `disconnected` when it closes (an outage or our own close). See docs/operations.md.
+// `disconnected` when it drops, `closed` once it will not reconnect (the adapter closed it).
+// See docs/operations.md.
 import type { Redis } from 'ioredis'
 import { brokerEvent, type BrokerState } from '@plume/pubsub'
 
@@ -10,4 +11,5 @@ export function reportBrokerState(redis: Redis, node: string, role: string): voi
   }
   redis.on('ready', () => report('connected'))
   redis.on('close', () => report('disconnected'))
+  redis.on('end', () => report('closed'))
 }

@@ -1,6 +1,6 @@
 // plume.pubsub.broker from the Redis adapter: each connection reports connected once up,
-// disconnected when the broker dies, connected again after it restarts, and disconnected
-// when the adapter closes.
+// disconnected when the broker dies, connected again after it restarts, and closed when
+// the adapter closes.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { brokerEvent, subscribeEvent, type BrokerEvent } from '@plume/pubsub'
@@ -27,7 +27,7 @@ void describe('RedisAdapter broker events', () => {
   const last = (role: string): string | undefined =>
     seen.filter((e) => e.role === role).at(-1)?.state
 
-  void it('reports each connection up, down with the broker, up again, and down at close', async () => {
+  void it('reports each connection up, down with the broker, up again, and closed at close', async () => {
     const adapter = new RedisAdapter({
       url: server.url,
       nodeName: 'events-a',
@@ -47,6 +47,6 @@ void describe('RedisAdapter broker events', () => {
       await waitFor(`${role} reconnected`, () => last(role) === 'connected')
     await adapter.close()
     for (const role of ['publisher', 'subscriber'])
-      await waitFor(`${role} closed`, () => last(role) === 'disconnected')
+      await waitFor(`${role} closed`, () => last(role) === 'closed')
   })
 })

@@ -42,8 +42,8 @@ export function defineEvent<T>(name: string): EventChannel<T> {
   return diagnostics.channel(name) as unknown as EventChannel<T>
 }
 
-/** What a broker connection is doing. */
-export type BrokerState = 'connected' | 'disconnected'
+/** What a broker connection is doing: `closed` is the adapter's own close, not an outage. */
+export type BrokerState = 'connected' | 'disconnected' | 'closed'
 
 /** `plume.pubsub.broker`: a broker adapter's connection went up or down. */
 export interface BrokerEvent {
