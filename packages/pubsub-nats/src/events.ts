@@ -11,12 +11,15 @@ export function reportBrokerState(nc: NatsConnection, node: string): void {
   }
   const statuses = nc.status()
   report('connected')
-  void (async () => {
+  ;(async () => {
     for await (const status of statuses) {
       if (status.type === Events.Disconnect) report('disconnected')
       if (status.type === Events.Reconnect) report('connected')
     }
-  })()
+  })().catch(() => {
+    // The stream ends with the connection's error when it closes on one; the adapter's
+    // status watcher logs that, and closed() below reports the end.
+  })
   // The client never ends status iterators by itself.
   void nc.closed().then(() => {
     ;(statuses as Partial<{ stop(): void }>).stop?.()
