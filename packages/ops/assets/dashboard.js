@@ -17,9 +17,15 @@
     return node
   }
 
-  function fill(sectionId, rows) {
+  // Rows are rebuilt only when their data changed: a stable table keeps a selection, a hover
+  // and a click in progress.
+  var shown = {}
+  function fill(sectionId, data, build) {
+    var key = JSON.stringify(data)
+    if (shown[sectionId] === key) return
+    shown[sectionId] = key
     var body = document.querySelector('#' + sectionId + ' tbody')
-    body.replaceChildren.apply(body, rows)
+    body.replaceChildren.apply(body, data.map(build))
   }
 
   function row(cells) {
@@ -37,39 +43,33 @@
   }
 
   function renderNodes(snapshot) {
-    fill(
-      'nodes',
-      snapshot.nodes.map(function (n) {
-        return row([el('td', n.name), el('td', n.status, n.status), el('td', n.presences, 'num')])
-      }),
-    )
+    fill('nodes', snapshot.nodes, function (n) {
+      return row([el('td', n.name), el('td', n.status, n.status), el('td', n.presences, 'num')])
+    })
   }
 
   function renderTopics(snapshot) {
-    fill(
-      'topics',
-      snapshot.topics.map(function (t) {
-        var tr = row([el('td', t.topic), el('td', t.presences, 'num')])
-        tr.dataset.topic = t.topic
-        if (t.topic === watched) tr.className = 'watched'
-        tr.addEventListener('click', function () {
-          watch(t.topic)
-        })
-        return tr
-      }),
-    )
+    var topics = snapshot.topics.map(function (t) {
+      return { topic: t.topic, presences: t.presences, watched: t.topic === watched }
+    })
+    fill('topics', topics, function (t) {
+      var tr = row([el('td', t.topic), el('td', t.presences, 'num')])
+      tr.dataset.topic = t.topic
+      if (t.watched) tr.className = 'watched'
+      tr.addEventListener('click', function () {
+        watch(t.topic)
+      })
+      return tr
+    })
   }
 
   function renderMembers(snapshot) {
     var members = snapshot.members
     document.getElementById('watched').textContent = members ? members.topic : '(no topic chosen)'
-    fill(
-      'members',
-      (members ? members.rows : []).map(function (m) {
-        var latest = m.metas[m.metas.length - 1] || {}
-        return row([el('td', m.key), el('td', m.metas.length, 'num'), code(latest)])
-      }),
-    )
+    fill('members', members ? members.rows : [], function (m) {
+      var latest = m.metas[m.metas.length - 1] || {}
+      return row([el('td', m.key), el('td', m.metas.length, 'num'), code(latest)])
+    })
   }
 
   // phx_ref and phx_ref_prev are the tracker's bookkeeping, not what a user put there.
@@ -84,16 +84,13 @@
   }
 
   function renderMetrics(snapshot) {
-    fill(
-      'metrics',
-      snapshot.metrics.map(function (m) {
-        return row([
-          el('td', m.name),
-          el('td', m.labels),
-          el('td', formatValue(m.name, m.value), 'num'),
-        ])
-      }),
-    )
+    fill('metrics', snapshot.metrics, function (m) {
+      return row([
+        el('td', m.name),
+        el('td', m.labels),
+        el('td', formatValue(m.name, m.value), 'num'),
+      ])
+    })
   }
 
   function render(snapshot) {
