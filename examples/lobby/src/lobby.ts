@@ -9,11 +9,12 @@ import type { ChannelHandler, Logger, LongPollOptions, PresenceOptions } from '@
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
+import { createOps, type OpsOptions } from './ops.js'
 
 type Assigns = { user_id: string }
 
 /** Options of {@link createLobby}. */
-export interface LobbyOptions {
+export interface LobbyOptions extends OpsOptions {
   pubsub: PubSub
   /** Directory holding index.html and app.js. */
   publicDir: string
@@ -68,13 +69,17 @@ export function createLobby(options: LobbyOptions) {
     channels: [['room:*', roomChannel(presence)]],
     longpoll: options.longpoll ?? true,
   })
-  const http = createServer((req, res) => void serveStatic(options.publicDir, req, res))
+  const ops = createOps(endpoint, tracker, options)
+  const http = createServer((req, res) => {
+    if (!ops.handle(req, res)) void serveStatic(options.publicDir, req, res)
+  })
   endpoint.attach(http)
   return {
     endpoint,
     presence,
     tracker,
     http,
+    metrics: ops.metrics,
     async listen(port: number, host = '127.0.0.1'): Promise<number> {
       await options.pubsub.start()
       await presence.start()
@@ -85,6 +90,7 @@ export function createLobby(options: LobbyOptions) {
       await endpoint.drain()
       await presence.stop(opts)
       await endpoint.close()
+      ops.close()
       await closeHttp(http)
       await options.pubsub.close()
     },

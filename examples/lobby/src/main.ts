@@ -7,9 +7,11 @@
 import cluster from 'node:cluster'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Logger } from '@plume/pubsub'
+import { createLogger, type Logger } from '@plume/pubsub'
+import { logEvents } from '@plume/ops'
 import { readConfig } from './config.js'
-import type { LobbyConfig, LogLevel } from './config.js'
+import type { LobbyConfig } from './config.js'
+import { readOpsConfig, tokenCheck, type OpsConfig } from './ops-config.js'
 import { createLobby } from './lobby.js'
 import { pubsubFromUrl } from './pubsub-from-url.js'
 import type { LobbyProcess } from './worker.js'
@@ -20,22 +22,12 @@ const EXIT_WATCHDOG_MS = 5000
 /** Signals this close to the first one are the same signal delivered twice. */
 const DUPLICATE_SIGNAL_MS = 1000
 
-function leveledLogger(level: LogLevel): Logger {
-  const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
-  const at = (l: LogLevel, write: (...args: unknown[]) => void) =>
-    rank[l] < rank[level]
-      ? () => {}
-      : (msg: string, data?: Record<string, unknown>) => write(msg, data ?? '')
-  return {
-    debug: at('debug', console.log),
-    info: at('info', console.log),
-    warn: at('warn', console.error),
-    error: at('error', console.error),
-  }
-}
-
 // The cluster modules load only in cluster mode: a single node starts as it always did.
-async function buildLobby(config: LobbyConfig, logger: Logger): Promise<LobbyProcess> {
+async function buildLobby(
+  config: LobbyConfig,
+  logger: Logger,
+  ops: OpsConfig,
+): Promise<LobbyProcess> {
   const { nodeName, nodeTtlMs, reconnectMs } = config
   const shared = {
     // PUBLIC_DIR serves a page built elsewhere (the browser tests build one from source).
@@ -51,6 +43,8 @@ async function buildLobby(config: LobbyConfig, logger: Logger): Promise<LobbyPro
     ...shared,
     pubsub: pubsubFromUrl(config.pubsubUrl, { nodeName, logger, nodeTtlMs, reconnectMs }),
     logger,
+    metrics: ops.metrics,
+    dashboard: ops.dashboardToken === undefined ? undefined : tokenCheck(ops.dashboardToken),
   })
   return {
     nodeName,
@@ -105,19 +99,27 @@ function installSignals(
 }
 
 // Bad configuration (environment, URL, adapter options) exits 2 with the reason on stderr.
-function configure(): { config: LobbyConfig; logger: Logger; workers: number } {
+function configure(): {
+  config: LobbyConfig
+  logger: Logger
+  ops: OpsConfig
+  workers: number
+} {
   try {
     const config = readConfig()
-    return { config, logger: leveledLogger(config.logLevel), workers: readWorkers() }
+    const ops = readOpsConfig()
+    const logger = createLogger({ level: config.logLevel, format: ops.logFormat })
+    return { config, logger, ops, workers: readWorkers() }
   } catch (error) {
     console.error(`lobby: ${(error as Error).message}`)
     process.exit(2)
   }
 }
 
-async function build(config: LobbyConfig, logger: Logger): Promise<LobbyProcess> {
+async function build(config: LobbyConfig, logger: Logger, ops: OpsConfig): Promise<LobbyProcess> {
   try {
-    return await buildLobby(config, logger)
+    logEvents(logger, { node: config.nodeName })
+    return await buildLobby(config, logger, ops)
   } catch (error) {
     console.error(`lobby: ${(error as Error).message}`)
     process.exit(2)
@@ -125,11 +127,11 @@ async function build(config: LobbyConfig, logger: Logger): Promise<LobbyProcess>
 }
 
 async function main(): Promise<void> {
-  const { config, logger, workers } = configure()
+  const { config, logger, ops, workers } = configure()
   if (workers > 1 && cluster.isPrimary) {
     return (await import('./primary.js')).runPrimary(workers, config, logger)
   }
-  const lobby = await build(config, logger)
+  const lobby = await build(config, logger, ops)
   const started = lobby.listen(config.port, config.host)
   installSignals(config, logger, lobby, started)
   try {

@@ -11,6 +11,7 @@ import type { ClaimConflict } from './claim.js'
 import { nodeSubject, resolveOptions, subjectsFor } from './options.js'
 import type { NatsAdapterOptions, ResolvedNatsOptions, Subjects } from './options.js'
 import { watchStatus } from './status.js'
+import { reportBrokerState } from './events.js'
 import type { StatusWatch } from './status.js'
 
 interface Live {
@@ -132,6 +133,7 @@ export class NatsAdapter implements Adapter {
     const status = watchStatus(nc, this.#opts.logger, () => void this.#recheckClaim())
     const live = { nc, claim, status }
     this.#core.attach(live)
+    reportBrokerState(nc, this.nodeName)
     return live
   }
 

@@ -6,6 +6,7 @@ import type { RedisOptions } from 'ioredis'
 import type { Logger } from '@plume/pubsub'
 import { backoffDelay, redactUrl } from './options.js'
 import type { ResolvedRedisOptions } from './options.js'
+import { reportBrokerState } from './events.js'
 
 /** Which of the two connections; used in log data. */
 export type ConnectionRole = 'publisher' | 'subscriber'
@@ -39,6 +40,7 @@ export function createConnection(opts: ResolvedRedisOptions, role: ConnectionRol
   }
   const redis = new Redis(opts.url, { ...DEFAULTS, ...opts.redisOptions, ...own })
   watchConnection(redis, role, opts.url, opts.logger)
+  reportBrokerState(redis, opts.nodeName, role)
   return redis
 }
 

@@ -18,6 +18,14 @@ export { PubSubError } from './errors.js'
 export type { PubSubErrorCode } from './errors.js'
 export { consoleLogger, silentLogger } from './logger.js'
 export type { Logger } from './logger.js'
+export { createLogger, fromPino, checkLevel } from './log-format.js'
+export type {
+  CreateLoggerOptions,
+  LeveledLogger,
+  LogLevel,
+  PinoLike,
+  PinoLogFn,
+} from './log-format.js'
 export { LocalAdapter } from './local-adapter.js'
 export type { LocalAdapterOptions } from './local-adapter.js'
 export { MemoryBus } from './memory-bus.js'
@@ -27,3 +35,5 @@ export type { Envelope } from './envelope.js'
 export { envelopeHeaderFilter } from './envelope.js'
 export { AdapterCore } from './adapter-core.js'
 export type { AdapterCoreOptions, AdapterState } from './adapter-core.js'
+export { defineEvent, subscribeEvent, brokerEvent } from './events.js'
+export type { EventChannel, BrokerEvent, BrokerState } from './events.js'

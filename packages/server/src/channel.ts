@@ -12,6 +12,7 @@ import { subscribeFastlane } from './fastlane.js'
 import { isCleanReason, type InResult, type Payload, type StopReason } from './results.js'
 import { assertPayload, checkInfoResult, checkInResult, checkJoinResult } from './validate.js'
 import { TaskQueue } from './task-queue.js'
+import { channelCrash, channelJoin, channelLeave, publishChannel, reasonLabel } from './events.js'
 import type { Assigns, Broadcast, ChannelHandler, ReplyRef, TerminateReason } from './types.js'
 
 type ChannelState = 'joining' | 'joined' | 'closing' | 'closed'
@@ -201,6 +202,7 @@ export class Channel implements ContextChannel {
     this.#host.write(
       replyMessage(this.joinRef, this.joinRef, this.topic, result.type, result.response),
     )
+    publishChannel(channelJoin, this, this.#host, { status: result.type })
     if (result.type === 'error') {
       this.#beginExit('closed', 'none')
       this.#finish()
@@ -265,10 +267,13 @@ export class Channel implements ContextChannel {
       joinRef: this.joinRef,
       error,
     })
+    publishChannel(channelCrash, this, this.#host, { error })
     void this.exit({ crash: error }, 'error')
   }
 
   #beginExit(reason: TerminateReason, signal: ExitSignal): void {
+    const leave = { reason: reasonLabel(reason) }
+    if (this.#state === 'joined') publishChannel(channelLeave, this, this.#host, leave)
     this.#state = 'closing'
     this.#queue.clear()
     this.#pending = []

@@ -18,6 +18,8 @@ import { Channel } from './channel.js'
 import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
 import { checkDecoded, classifyBadFrame } from './frame-errors.js'
 import type { Router } from './routes.js'
+import { frameReceived, frameSent, publishConnect, publishDisconnect } from './events.js'
+import { publishFrame, publishLimit } from './events.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
 import type {
@@ -75,6 +77,7 @@ export class Connection implements ChannelHost {
     this.pubsub = init.pubsub
     this.logger = init.logger
     this.#wire()
+    publishConnect(this)
   }
 
   get nodeName(): string {
@@ -92,6 +95,7 @@ export class Connection implements ChannelHost {
 
   /** Queues one inbound frame; settles once it has been dispatched (joins: replied). */
   handleFrame(frame: Frame): Promise<void> {
+    publishFrame(frameReceived, this, frame)
     const done = this.#inbox.then(() => this.#process(frame))
     this.#inbox = done.catch((error: unknown) => {
       this.logger.error('plume: frame handling failed', { error })
@@ -131,6 +135,7 @@ export class Connection implements ChannelHost {
       })
       return
     }
+    publishFrame(frameSent, this, frame)
     this.#socket.send(frame)
   }
 
@@ -192,6 +197,7 @@ export class Connection implements ChannelHost {
         max: this.#init.router.maxChannels,
       })
       refuse(joinRef, 'too many channels joined')
+      publishLimit(this, 'max_channels', this.#init.router.maxChannels, topic)
     } else {
       const ownerId = `${this.nodeName}:${this.id}:${++this.#seq}`
       const init = { host: this, topic, joinRef, handler, assigns: this.#init.assigns, ownerId }
@@ -290,6 +296,7 @@ export class Connection implements ChannelHost {
   #teardown(reason: TerminateReason): void {
     if (this.#closed) return
     this.#closed = true
+    publishDisconnect(this, reason)
     this.#socketIdSub?.unsubscribe()
     for (const channel of [...this.#channels.values()]) void channel.exit(reason, 'none')
     this.#channels.clear()

@@ -22,6 +22,8 @@ export type { ServerErrorCode } from './errors.js'
 export { FASTLANE_DISPATCHER } from './fastlane.js'
 export { CloseCode } from './transports/socket-like.js'
 export { defaultLogger, silentLogger } from './logger.js'
+export { createLogger, fromPino } from '@plume/pubsub'
+export type { CreateLoggerOptions, LeveledLogger, LogLevel, PinoLike } from '@plume/pubsub'
 export type {
   Assigns,
   Broadcast,
@@ -50,3 +52,26 @@ export type {
 } from './presence/presence.js'
 export type { PresenceEntry, PresenceMap, DiffPayload } from './presence/grouping.js'
 export type { MetasHandler } from './presence/metas.js'
+export {
+  socketConnect,
+  socketDisconnect,
+  channelJoin,
+  channelLeave,
+  channelCrash,
+  frameSent,
+  frameReceived,
+  presenceDiff,
+  limitHit,
+} from './events.js'
+export type {
+  SocketConnectEvent,
+  SocketDisconnectEvent,
+  ChannelEventBase,
+  ChannelJoinEvent,
+  ChannelLeaveEvent,
+  ChannelCrashEvent,
+  FrameEvent,
+  PresenceDiffEvent,
+  LimitName,
+  LimitHitEvent,
+} from './events.js'

@@ -5,7 +5,9 @@ import { Buffer } from 'node:buffer'
 import { encodeMessage } from '@plume/crdt'
 import type { ReplicaRef, ReplicationMessage } from '@plume/crdt'
 import type { Logger, PubSub } from '@plume/pubsub'
+import { stamped } from './events.js'
 import { splitText, type Part } from './parts.js'
+import type { Scheduler } from './scheduler.js'
 
 /** What an outbox needs from its shard. */
 export interface OutboxDeps {
@@ -15,6 +17,8 @@ export interface OutboxDeps {
   readonly topic: string
   readonly replica: ReplicaRef
   readonly logger: Logger
+  /** Stamps each message with its send time, so receivers can report replication lag. */
+  readonly scheduler: Scheduler
 }
 
 /** Room left in each message for the envelope around it (names may be escaped 6x in JSON). */
@@ -56,7 +60,7 @@ export class Outbox {
 
   /** The message as one wire object, or as parts when its JSON exceeds the limit. */
   #fit(msg: ReplicationMessage): unknown[] {
-    const wire = encodeMessage(msg)
+    const wire = stamped(encodeMessage(msg), this.#d.scheduler)
     const limit = this.#d.pubsub.maxMessageBytes
     if (limit === Infinity || msg.t === 'perm') return [wire]
     // Names longer than the limit allows would leave no room: keep half the limit for data.

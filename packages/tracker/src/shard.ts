@@ -32,6 +32,7 @@ import type { ResolvedOptions } from './options.js'
 import { Outbox } from './outbox.js'
 import { Reassembly, readMessage } from './parts.js'
 import type { Cancel } from './scheduler.js'
+import { publishMerge, publishReplica, publishTransfer, sentAt } from './events.js'
 
 /** What a shard needs from its tracker. */
 export interface ShardDeps {
@@ -49,6 +50,7 @@ type Handlers = {
 export class Shard {
   readonly state: TrackerState
   readonly topic: string
+  readonly index: number
   readonly #o: ResolvedOptions
   readonly #emit: ShardDeps['emit']
   readonly #refs: RefMinter
@@ -65,8 +67,11 @@ export class Shard {
   #sub: Subscription | undefined
   #cancelTick: Cancel | undefined
   #stopped = false
+  /** Send stamp of the message being handled, for the merge event. */
+  #handlingSentAt: number | undefined
 
   constructor(deps: ShardDeps) {
+    this.index = deps.index
     this.#o = deps.options
     this.#emit = deps.emit
     this.state = new TrackerState(deps.replica)
@@ -82,6 +87,7 @@ export class Shard {
       topic: this.topic,
       replica: deps.replica,
       logger,
+      scheduler: deps.options.scheduler,
     })
     const [state, gens, out, clock] = [this.state, this.#gens, this.#out, this.#clock]
     const detectDown = (): void => this.#detectDown()
@@ -154,6 +160,7 @@ export class Shard {
       if (ref === self) continue
       const msg: ReplicationMessage = { t: 'treq', from: self, ref: `${++this.#requestSeq}`, clock }
       this.#out.direct(replicaName(ref), msg)
+      publishTransfer(this.#o, this.index, ref, 'requested')
     }
     this.#pending = []
     this.#sampleCount = this.#o.clockSamplePeriods
@@ -170,6 +177,7 @@ export class Shard {
 
   #apply(transitions: readonly Transition[]): void {
     for (const t of transitions) {
+      publishReplica(this.#o, this.index, t)
       switch (t.kind) {
         case 'up':
           this.report(this.state.replicaUp(t.ref), [])
@@ -205,6 +213,7 @@ export class Shard {
     const { from } = msg
     if (replicaName(from) === this.#o.pubsub.nodeName || this.#stale.isStale(from, this.#table))
       return
+    this.#handlingSentAt = sentAt(raw)
     this.#dispatch(msg)
   }
 
@@ -238,6 +247,7 @@ export class Shard {
     if (m.delta) {
       const changes = this.state.merge(m.delta)
       this.report(changes.joins, changes.leaves)
+      publishMerge(this.#o, this.index, m.from, changes, this.#handlingSentAt)
       this.#gens.push(m.delta, this.state.delta)
     }
     // Only replicas we know matter: a transfer never carries others (ghost rule), so a
@@ -256,11 +266,14 @@ export class Shard {
       ref: m.ref,
       payload,
     })
+    publishTransfer(this.#o, this.index, m.from, 'answered')
   }
 
   #onTransferAck(m: Extract<ReplicationMessage, { t: 'tack' }>): void {
     const changes = this.state.merge(m.payload)
     this.report(changes.joins, changes.leaves)
+    publishTransfer(this.#o, this.index, m.from, 'received')
+    publishMerge(this.#o, this.index, m.from, changes, this.#handlingSentAt)
     if (m.payload.mode === 'normal') this.#gens.clear()
     else this.#gens.push(m.payload, this.state.delta)
   }

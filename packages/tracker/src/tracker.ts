@@ -8,6 +8,7 @@ import { TrackerError } from './errors.js'
 import { newVsn, shardFor } from './ids.js'
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js'
 import { Shard } from './shard.js'
+import { presenceStats, type PresenceStats } from './stats.js'
 
 type Lifecycle = 'idle' | 'started' | 'stopped'
 
@@ -198,6 +199,11 @@ export class Tracker {
   /** The liveness table of a shard: remote replicas with status and last heartbeat time. */
   replicas(shard = 0): ReplicaInfo[] {
     return [...this.#shardAt(shard).table.values()]
+  }
+
+  /** Visible presences counted per topic and per node (O(presences): for metrics, not hot paths). */
+  stats(): PresenceStats {
+    return presenceStats(this.#shards.map((s) => s.state))
   }
 
   /** Every stored presence of a topic, including those of down replicas (upstream "dirty list"). */

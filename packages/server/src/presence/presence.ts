@@ -10,6 +10,7 @@ import type { Logger } from '../types.js'
 import { diffPayload, groupByKey } from './grouping.js'
 import type { DiffPayload, PresenceEntry, PresenceMap } from './grouping.js'
 import { MetasStore } from './metas.js'
+import { publishDiff } from '../events.js'
 import type { MetasHandler } from './metas.js'
 import { DiffPipeline } from './diff-pipeline.js'
 import type { CoalesceOptions } from './diff-pipeline.js'
@@ -228,6 +229,7 @@ export class Presence {
     }
     const payload = await this.#enrich(topic, diffPayload(diff))
     this.#sink.localBroadcast(topic, this.#diffEvent, payload)
+    publishDiff(this.#tracker.nodeName, topic, payload)
   }
 
   async #enrich(topic: string, raw: DiffPayload): Promise<DiffPayload> {

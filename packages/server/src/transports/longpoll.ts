@@ -11,6 +11,7 @@ import type { Connection } from '../connection.js'
 import type { SocketHandler } from '../socket-handler.js'
 import { CloseCode } from './socket-like.js'
 import { LongPollSession } from './longpoll-session.js'
+import { publishLimit } from '../events.js'
 import type { TransportDeps } from './websocket.js'
 
 const MAX_LINES = 100
@@ -78,7 +79,10 @@ export class LongPollTransport {
 
   async #post(req: IncomingMessage, res: ServerResponse, { session }: Entry): Promise<void> {
     const body = await readBody(req, this.#handler.options.maxBodySize)
-    if (body === undefined) return respond(res, { status: 413 })
+    if (body === undefined) {
+      publishLimit(undefined, 'max_body_size', this.#handler.options.maxBodySize)
+      return respond(res, { status: 413 })
+    }
     const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson')
     const lines = ndjson ? body.split(/\r?\n/).slice(0, MAX_LINES) : [body]
     for (const line of lines) {

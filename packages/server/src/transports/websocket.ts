@@ -11,6 +11,7 @@ import type { Connection } from '../connection.js'
 import type { Authorization, Handshake, Refusal, SocketHandler } from '../socket-handler.js'
 import type { Logger, TransportName } from '../types.js'
 import type { SocketLike } from './socket-like.js'
+import { reportFrameLimit } from '../events.js'
 import { negotiateSubprotocol, type Negotiation } from './subprotocols.js'
 import { WsSocket } from './ws-socket.js'
 
@@ -77,6 +78,7 @@ export class WebSocketTransport {
     if (negotiation.protocol !== undefined) this.#chosen.set(req, negotiation.protocol)
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', onError)
+      reportFrameLimit(ws, this.#handler.options.maxFrameSize)
       const options = {
         timeout: this.#handler.options.timeout,
         scheduler: this.#deps.scheduler,
