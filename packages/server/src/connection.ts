@@ -17,6 +17,9 @@ import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
 import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
 import { checkDecoded, classifyBadFrame } from './frame-errors.js'
+import { ConnectionGuard } from './limits/connection-guard.js'
+import { DEFAULT_LIMITS } from './limits/options.js'
+import { KeyedCounter } from './limits/rate.js'
 import type { Router } from './routes.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
@@ -60,7 +63,9 @@ export class Connection implements ChannelHost {
   readonly #init: ConnectionInit
   readonly #socket: SocketLike
   readonly #channels = new Map<string, Channel>()
+  readonly #guard: ConnectionGuard
   #inbox: Promise<void> = Promise.resolve()
+  #inboxSize = 0
   #closed = false
   #seq = 0
   #socketIdSub: Subscription | undefined
@@ -74,6 +79,8 @@ export class Connection implements ChannelHost {
     this.endpoint = init.endpoint
     this.pubsub = init.pubsub
     this.logger = init.logger
+    const { limits = DEFAULT_LIMITS, members = new KeyedCounter() } = init.router
+    this.#guard = new ConnectionGuard(limits, members, this.#now())
     this.#wire()
   }
 
@@ -90,13 +97,29 @@ export class Connection implements ChannelHost {
     return this.#channels.size
   }
 
-  /** Queues one inbound frame; settles once it has been dispatched (joins: replied). */
+  /**
+   * Queues one inbound frame; settles once it has been dispatched (joins: replied). The
+   * socket stops being read while `inboxHighWater` frames wait; `maxInbox` closes with 1013.
+   */
   handleFrame(frame: Frame): Promise<void> {
+    const { inboxHighWater, maxInbox } = this.#guard.limits
+    if (++this.#inboxSize > maxInbox) {
+      this.logger.warn('plume: inbox full; closing', { connection: this.id })
+      this.close(CloseCode.tryAgainLater, 'inbox full', 'closed')
+    }
+    if (this.#inboxSize === inboxHighWater) this.#socket.pause?.()
     const done = this.#inbox.then(() => this.#process(frame))
-    this.#inbox = done.catch((error: unknown) => {
-      this.logger.error('plume: frame handling failed', { error })
-    })
+    this.#inbox = done
+      .catch((error: unknown) => this.logger.error('plume: frame handling failed', { error }))
+      .finally(() => {
+        if (--this.#inboxSize === 0) this.#socket.resume?.()
+      })
     return this.#inbox
+  }
+
+  /** Counts one presence track/update against `presenceUpdatesPerWindow`. */
+  admitPresenceUpdate(): boolean {
+    return this.#guard.admitPresenceUpdate(this.#now())
   }
 
   /** Ends the connection: channels terminate with `reason`, the transport closes with `code`. */
@@ -136,6 +159,7 @@ export class Connection implements ChannelHost {
 
   channelExited(channel: ExitedChannel, signal: ExitSignal): void {
     if (this.#channels.get(channel.topic) === channel) this.#channels.delete(channel.topic)
+    this.#guard.left(channel)
     if (signal === 'none') return
     const event = signal === 'close' ? Events.close : Events.error
     const payload = signal === 'close' ? {} : { reason: 'channel_crash' }
@@ -168,6 +192,7 @@ export class Connection implements ChannelHost {
     } catch (error) {
       return this.#badFrame(frame, error)
     }
+    if (!this.#admitted(msg)) return
     if (msg.topic === PHOENIX_TOPIC && msg.event === Events.heartbeat) {
       this.write(replyMessage(null, msg.ref, PHOENIX_TOPIC, 'ok', {}))
     } else if (msg.event === Events.join) {
@@ -175,6 +200,23 @@ export class Connection implements ChannelHost {
     } else {
       this.#route(msg)
     }
+  }
+
+  /** The rate and topic limits; false once the frame has been answered (or the socket closed). */
+  #admitted(msg: Message): boolean {
+    const verdict = this.#guard.admitFrame(this.#now())
+    const reason = verdict === 'handle' ? this.#guard.checkTopic(msg.topic) : 'rate limited'
+    if (verdict === 'close') {
+      this.logger.warn('plume: rate limit exceeded; closing', { connection: this.id })
+      this.close(CloseCode.policyViolation, 'rate limit exceeded', 'closed')
+    } else if (reason !== undefined) {
+      this.write(replyMessage(msg.joinRef, msg.ref, msg.topic, 'error', { reason }))
+    }
+    return verdict === 'handle' && reason === undefined
+  }
+
+  #now(): number {
+    return this.#init.scheduler.now()
   }
 
   async #join(msg: Message): Promise<void> {
@@ -186,17 +228,17 @@ export class Connection implements ChannelHost {
     if (handler === undefined) return
     const replaced = await this.#replaceExisting(topic)
     if (this.#closed) return
-    if (this.#channels.size >= this.#init.router.maxChannels) {
-      this.logger.warn('plume: too many channels joined', {
-        topic,
-        max: this.#init.router.maxChannels,
-      })
-      refuse(joinRef, 'too many channels joined')
+    const full = this.#channels.size >= this.#init.router.maxChannels
+    const refusal = full ? 'too many channels joined' : this.#guard.checkJoin(topic, this.#now())
+    if (refusal !== undefined) {
+      this.logger.warn('plume: join refused by a limit', { topic, reason: refusal })
+      refuse(joinRef, refusal)
     } else {
       const ownerId = `${this.nodeName}:${this.id}:${++this.#seq}`
       const init = { host: this, topic, joinRef, handler, assigns: this.#init.assigns, ownerId }
       const channel = new Channel(init)
       this.#channels.set(topic, channel)
+      this.#guard.joined(channel, topic)
       await channel.join(msg.payload as Record<string, unknown>)
     }
     if (replaced !== undefined) {
@@ -293,6 +335,7 @@ export class Connection implements ChannelHost {
     this.#socketIdSub?.unsubscribe()
     for (const channel of [...this.#channels.values()]) void channel.exit(reason, 'none')
     this.#channels.clear()
+    this.#guard.leaveAll()
     this.#init.onClosed(this)
   }
 }

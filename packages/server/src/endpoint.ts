@@ -266,6 +266,7 @@ export class Endpoint {
     try {
       const connection = this.#newConnection(socket, handler, auth, transport)
       this.#connections.add(connection)
+      if (auth.address !== undefined) socket.onClose(handler.peers.acquire(auth.address))
       return connection
     } catch (error) {
       // e.g. a PubSub closed under us: refuse this one connection, keep serving.

@@ -21,6 +21,8 @@ export { ServerError } from './errors.js'
 export type { ServerErrorCode } from './errors.js'
 export { FASTLANE_DISPATCHER } from './fastlane.js'
 export { CloseCode } from './transports/socket-like.js'
+export { DEFAULT_LIMITS, NO_LIMITS } from './limits/options.js'
+export type { LimitOptions, ResolvedLimits } from './limits/options.js'
 export { defaultLogger, silentLogger } from './logger.js'
 export type {
   Assigns,

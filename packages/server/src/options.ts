@@ -2,6 +2,7 @@
 // path joining and validation happen here so the transports read plain numbers and paths.
 
 import { ServerError } from './errors.js'
+import { resolveLimits, type ResolvedLimits } from './limits/options.js'
 import { isSubprotocolName } from './transports/subprotocols.js'
 import type { SocketOptions, WebSocketOptions } from './types.js'
 
@@ -21,6 +22,7 @@ export interface ResolvedSocketOptions {
   readonly windowMs: number
   readonly maxBodySize: number
   readonly maxChannels: number
+  readonly limits: ResolvedLimits
 }
 
 const MiB = 1024 * 1024
@@ -99,5 +101,6 @@ export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSo
     windowMs: positive(lp === false ? undefined : lp.windowMs, 10_000, 'longpoll.windowMs'),
     maxBodySize: positive(lp === false ? undefined : lp.maxBodySize, MiB, 'longpoll.maxBodySize'),
     maxChannels: positive(o.maxChannels, 100, 'maxChannels'),
+    limits: resolveLimits(o.limits),
   }
 }
