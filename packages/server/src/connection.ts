@@ -122,6 +122,16 @@ export class Connection implements ChannelHost {
     return this.#guard.admitPresenceUpdate(this.#now())
   }
 
+  get maxMailbox(): number {
+    return this.#guard.limits.maxMailbox
+  }
+
+  /** A broadcast found a mailbox full: this client cannot keep up, like a slow consumer. */
+  overloaded(topic: string): void {
+    this.logger.warn('plume: channel mailbox full; closing', { connection: this.id, topic })
+    this.close(CloseCode.tryAgainLater, 'channel mailbox full', 'closed')
+  }
+
   /** Ends the connection: channels terminate with `reason`, the transport closes with `code`. */
   close(code: number, closeReason: string, reason: TerminateReason): void {
     this.#teardown(reason)

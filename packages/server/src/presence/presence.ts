@@ -4,6 +4,7 @@
 // order, and links each tracked channel so its presences leave when the channel ends.
 // The semantics users see are described in docs/presence.md.
 import { TrackerError } from '@plume/tracker'
+import { ServerError } from '../errors.js'
 import type { Meta, Tracker } from '@plume/tracker'
 import { defaultLogger } from '../logger.js'
 import type { Logger } from '../types.js'
@@ -18,6 +19,8 @@ export interface PresenceChannel {
   readonly ownerId: string
   readonly topic: string
   onTerminate(fn: () => void): () => void
+  /** Counts one track/update against the connection's `presenceUpdatesPerWindow`. */
+  admitPresenceUpdate?(): boolean
 }
 
 /** Where diffs go: the endpoint's encode-once local broadcast. */
@@ -119,6 +122,7 @@ export class Presence {
       return this.#tracker.track(owner, topic, keyString(key), meta)
     }
     const [channel, key, meta] = args as [PresenceChannel, Key, Meta]
+    admitUpdate(channel)
     const ref = this.#tracker.track(channel.ownerId, channel.topic, keyString(key), meta)
     // Linked after tracking: a channel that already ended runs the hook at once and untracks.
     this.#link(channel)
@@ -142,6 +146,7 @@ export class Presence {
   update(owner: string, topic: string, key: Key, meta: MetaUpdate): string
   update(...args: [PresenceChannel, Key, MetaUpdate] | [string, string, Key, MetaUpdate]): string {
     const meta = args[args.length - 1] as MetaUpdate
+    if (typeof args[0] !== 'string') admitUpdate(args[0])
     const [owner, topic, key] = target(args.slice(0, -1))
     return this.#tracker.update(owner, topic, key, meta)
   }
@@ -240,6 +245,16 @@ function target(args: readonly unknown[]): [owner: string, topic: string, key: s
   if (typeof args[0] === 'string') return [args[0], args[1] as string, keyString(args[2])]
   const channel = args[0] as PresenceChannel
   return [channel.ownerId, channel.topic, keyString(args[1])]
+}
+
+/** A channel's connection over its presence update budget: refused before the tracker sees it. */
+function admitUpdate(channel: PresenceChannel): void {
+  if (channel.admitPresenceUpdate?.() === false) {
+    throw new ServerError(
+      'RATE_LIMITED',
+      `too many presence updates from this connection on ${channel.topic}`,
+    )
+  }
 }
 
 function topicOf(channelOrTopic: PresenceChannel | string): string {
