@@ -2,7 +2,9 @@
 // error class and the types a channel or socket definition needs. See README.md.
 
 export { Endpoint } from './endpoint.js'
-export type { ListenOptions, DrainOptions } from './endpoint.js'
+export type { ListenOptions } from './endpoint.js'
+export { drainPlan } from './drain-plan.js'
+export type { DrainOptions, DrainPlan } from './drain-plan.js'
 export { ok, error, reply, noReply, stop, connectError } from './results.js'
 export type {
   Payload,

@@ -3,7 +3,7 @@
 // the connection turns each verdict into a reply or a close.
 
 import type { ResolvedLimits } from './options.js'
-import type { KeyedCounter} from './rate.js';
+import type { KeyedCounter } from './rate.js'
 import { TokenBucket, WindowCounter } from './rate.js'
 
 /** What to do with an inbound frame. */
