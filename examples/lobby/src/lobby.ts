@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
-import type { ChannelHandler, Logger } from '@plume/server'
+import type { ChannelHandler, LimitOptions, Logger } from '@plume/server'
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
@@ -22,6 +22,8 @@ export interface LobbyOptions {
   permdownPeriod?: number | undefined
   scheduler?: Scheduler
   logger?: Logger
+  /** The socket's abuse limits. @default @plume/server's DEFAULT_LIMITS */
+  limits?: LimitOptions
 }
 
 const MAX_NAME = 64
@@ -58,6 +60,7 @@ export function createLobby(options: LobbyOptions) {
     },
     channels: [['room:*', roomChannel(presence)]],
     longpoll: true,
+    ...(options.limits && { limits: options.limits }),
   })
   const http = createServer((req, res) => void serveStatic(options.publicDir, req, res))
   endpoint.attach(http)

@@ -2,7 +2,7 @@
 // sends no frame for `timeout` ms is closed with 1001. The clock starts at start(), once a
 // connection owns the socket. Outbound data the peer does not read is bounded: once `ws`
 // holds more than maxOutboundBytes for it, the socket is closed with 1013 and, after a short
-// grace for the close frame, destroyed so its buffers are freed.
+// grace for the close frame, destroyed so its buffers are freed (1008 closes too).
 
 import type { Frame } from '@plume/protocol'
 import { WebSocket, type RawData } from 'ws'
@@ -30,8 +30,8 @@ export interface WsSocketOptions {
   readonly maxOutboundBytes?: number
 }
 
-/** How long a slow consumer's socket may hold its close frame before it is destroyed. */
-export const SLOW_CONSUMER_GRACE_MS = 2000
+/** How long a socket closed with 1008 or 1013 may hold its close frame before it is destroyed. */
+export const ABUSER_GRACE_MS = 2000
 
 /** `ws` adapted to SocketLike, with the idle timeout. */
 export class WsSocket implements SocketLike {
@@ -86,6 +86,10 @@ export class WsSocket implements SocketLike {
   close(code: number, reason: string): void {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       this.#ws.close(code, reason)
+      // An abusive peer may never read our close frame: free its socket soon, not in 30 s.
+      if (code === CloseCode.policyViolation || code === CloseCode.tryAgainLater) {
+        this.#opts.scheduler.after(ABUSER_GRACE_MS, () => this.#ws.terminate())
+      }
     }
     this.#fireClose()
   }
@@ -116,7 +120,6 @@ export class WsSocket implements SocketLike {
       max: this.#opts.maxOutboundBytes,
     })
     this.close(CloseCode.tryAgainLater, 'slow consumer')
-    this.#opts.scheduler.after(SLOW_CONSUMER_GRACE_MS, () => this.#ws.terminate())
   }
 
   #fireClose(): void {
