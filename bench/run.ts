@@ -3,6 +3,7 @@
 // Re-executes itself once with --expose-gc so heap deltas are measured after a real gc.
 import { execSync, spawnSync } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
+import { abuse } from './abuse.js'
 import { bundleSize } from './bundle-size.js'
 import { crdtMerge } from './crdt-merge.js'
 import { fanout } from './fanout.js'
@@ -11,6 +12,8 @@ import { presenceSync } from './presence-sync.js'
 import { trackerThroughput } from './tracker-throughput.js'
 
 const ALL: readonly Benchmark[] = [crdtMerge, fanout, presenceSync, trackerThroughput, bundleSize]
+/** Run only when named: they take minutes and start their own processes. */
+const ON_REQUEST: readonly Benchmark[] = [abuse]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]
@@ -30,13 +33,14 @@ function cpuModel(): string {
 
 function select(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...ALL]
-  const unknown = names.filter((n) => !ALL.some((b) => b.name === n))
+  const known = [...ALL, ...ON_REQUEST]
+  const unknown = names.filter((n) => !known.some((b) => b.name === n))
   if (unknown.length > 0) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}`)
-    console.error(`available: ${ALL.map((b) => b.name).join(', ')}`)
+    console.error(`available: ${known.map((b) => b.name).join(', ')}`)
     process.exit(2)
   }
-  return ALL.filter((b) => names.includes(b.name))
+  return known.filter((b) => names.includes(b.name))
 }
 
 async function main(): Promise<void> {
