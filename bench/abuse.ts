@@ -15,8 +15,12 @@ const ROLES: readonly Role[] = ['stalled', 'flood', 'churn', 'good']
 const EXEC_ARGV = ['--conditions=source', '--import', 'tsx']
 
 function child(file: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  // ABUSE_CPU_PROF=<dir> profiles the server process (node --cpu-prof) into <dir>.
+  const dir = process.env['ABUSE_CPU_PROF']
+  const prof =
+    dir !== undefined && file === 'abuse-server.ts' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
   return fork(resolve(HERE, file), args, {
-    execArgv: [...EXEC_ARGV, ...(process.env['ABUSE_CPU_PROF'] ? ['--cpu-prof'] : [])],
+    execArgv: [...EXEC_ARGV, ...prof],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -99,8 +103,10 @@ export const abuse: Benchmark = {
   name: 'abuse',
   title: `lobby under abuse for ${DURATION_MS / 1000} s, limits off vs default`,
   async run() {
-    const off = await runOnce('off')
-    const on = await runOnce('on')
-    return [...rows('limits off', off), ...rows('default limits', on)]
+    // ABUSE_ONLY=on|off runs one side (e.g. to profile it); the table needs both.
+    const only = process.env['ABUSE_ONLY']
+    const off = only === 'on' ? [] : rows('limits off', await runOnce('off'))
+    const on = only === 'off' ? [] : rows('default limits', await runOnce('on'))
+    return [...off, ...on]
   },
 }

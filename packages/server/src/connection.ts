@@ -16,7 +16,9 @@ import type { PubSub, Subscription } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
 import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
-import { checkDecoded, classifyBadFrame } from './frame-errors.js'
+import { admitMessage, answerBadFrame, replaceExisting } from './connection-steps.js'
+import { checkDecoded } from './frame-errors.js'
+import { Inbox } from './inbox.js'
 import { ConnectionGuard } from './limits/connection-guard.js'
 import { DEFAULT_LIMITS } from './limits/options.js'
 import { KeyedCounter } from './limits/rate.js'
@@ -32,9 +34,6 @@ import type {
   TransportName,
 } from './types.js'
 import { isPayload } from './validate.js'
-
-/** Upstream waits this long for a replaced channel's terminate before killing it. */
-const DUPLICATE_JOIN_KILL_MS = 5000
 
 export interface ConnectionInit {
   readonly socket: SocketLike
@@ -64,8 +63,7 @@ export class Connection implements ChannelHost {
   readonly #socket: SocketLike
   readonly #channels = new Map<string, Channel>()
   readonly #guard: ConnectionGuard
-  #inbox: Promise<void> = Promise.resolve()
-  #inboxSize = 0
+  readonly #inbox: Inbox
   #closed = false
   #seq = 0
   #socketIdSub: Subscription | undefined
@@ -81,6 +79,12 @@ export class Connection implements ChannelHost {
     this.logger = init.logger
     const { limits = DEFAULT_LIMITS, members = new KeyedCounter() } = init.router
     this.#guard = new ConnectionGuard(limits, members, this.#now())
+    this.#inbox = new Inbox(init.socket, {
+      highWater: limits.inboxHighWater,
+      max: limits.maxInbox,
+      onOverflow: () => this.#giveUp('inbox full'),
+      onError: (error) => this.logger.error('plume: frame handling failed', { error }),
+    })
     this.#wire()
   }
 
@@ -102,19 +106,7 @@ export class Connection implements ChannelHost {
    * socket stops being read while `inboxHighWater` frames wait; `maxInbox` closes with 1013.
    */
   handleFrame(frame: Frame): Promise<void> {
-    const { inboxHighWater, maxInbox } = this.#guard.limits
-    if (++this.#inboxSize > maxInbox) {
-      this.logger.warn('plume: inbox full; closing', { connection: this.id })
-      this.close(CloseCode.tryAgainLater, 'inbox full', 'closed')
-    }
-    if (this.#inboxSize === inboxHighWater) this.#socket.pause?.()
-    const done = this.#inbox.then(() => this.#process(frame))
-    this.#inbox = done
-      .catch((error: unknown) => this.logger.error('plume: frame handling failed', { error }))
-      .finally(() => {
-        if (--this.#inboxSize === 0) this.#socket.resume?.()
-      })
-    return this.#inbox
+    return this.#inbox.push(() => this.#process(frame))
   }
 
   /** Counts one presence track/update against `presenceUpdatesPerWindow`. */
@@ -128,8 +120,7 @@ export class Connection implements ChannelHost {
 
   /** A broadcast found a mailbox full: this client cannot keep up, like a slow consumer. */
   overloaded(topic: string): void {
-    this.logger.warn('plume: channel mailbox full; closing', { connection: this.id, topic })
-    this.close(CloseCode.tryAgainLater, 'channel mailbox full', 'closed')
+    this.#giveUp('channel mailbox full', topic)
   }
 
   /** Ends the connection: channels terminate with `reason`, the transport closes with `code`. */
@@ -200,9 +191,9 @@ export class Connection implements ChannelHost {
     try {
       msg = checkDecoded(this.serializer.decode(frame))
     } catch (error) {
-      return this.#badFrame(frame, error)
+      return answerBadFrame(this, frame, error)
     }
-    if (!this.#admitted(msg)) return
+    if (!admitMessage(this, this.#guard, msg, this.#now())) return
     if (msg.topic === PHOENIX_TOPIC && msg.event === Events.heartbeat) {
       this.write(replyMessage(null, msg.ref, PHOENIX_TOPIC, 'ok', {}))
     } else if (msg.event === Events.join) {
@@ -212,17 +203,10 @@ export class Connection implements ChannelHost {
     }
   }
 
-  /** The rate and topic limits; false once the frame has been answered (or the socket closed). */
-  #admitted(msg: Message): boolean {
-    const verdict = this.#guard.admitFrame(this.#now())
-    const reason = verdict === 'handle' ? this.#guard.checkTopic(msg.topic) : 'rate limited'
-    if (verdict === 'close') {
-      this.logger.warn('plume: rate limit exceeded; closing', { connection: this.id })
-      this.close(CloseCode.policyViolation, 'rate limit exceeded', 'closed')
-    } else if (reason !== undefined) {
-      this.write(replyMessage(msg.joinRef, msg.ref, msg.topic, 'error', { reason }))
-    }
-    return verdict === 'handle' && reason === undefined
+  /** Closes with 1013: the client sends or receives more than this server can queue for it. */
+  #giveUp(reason: string, topic?: string): void {
+    this.logger.warn(`plume: ${reason}; closing`, { connection: this.id, topic })
+    this.close(CloseCode.tryAgainLater, reason, 'closed')
   }
 
   #now(): number {
@@ -236,7 +220,8 @@ export class Connection implements ChannelHost {
       this.write(replyMessage(jr, msg.ref, topic, 'error', { reason }))
     const handler = this.#admit(msg, joinRef, refuse)
     if (handler === undefined) return
-    const replaced = await this.#replaceExisting(topic)
+    const existing = this.#channels.get(topic)
+    const replaced = await replaceExisting(existing, this.#init.scheduler, this.logger)
     if (this.#closed) return
     const full = this.#channels.size >= this.#init.router.maxChannels
     const refusal = full ? 'too many channels joined' : this.#guard.checkJoin(topic, this.#now())
@@ -284,22 +269,6 @@ export class Connection implements ChannelHost {
     return handler
   }
 
-  /** Duplicate join: stop the live instance first; returns its join_ref for the late phx_close. */
-  async #replaceExisting(topic: string): Promise<string | undefined> {
-    const existing = this.#channels.get(topic)
-    if (existing === undefined) return undefined
-    this.logger.info('plume: duplicate join; closing the previous instance', { topic })
-    let cancel = (): void => {}
-    const killed = new Promise<void>((resolve) => {
-      cancel = this.#init.scheduler.after(DUPLICATE_JOIN_KILL_MS, resolve)
-    })
-    await Promise.race([existing.exitAfterPending('duplicate_join'), killed])
-    cancel()
-    existing.kill('duplicate_join')
-    // If a queued leave or stop ended it first, its phx_close is already out.
-    return existing.exitReason === 'duplicate_join' ? existing.joinRef : undefined
-  }
-
   #route(msg: Message): void {
     const channel = this.#channels.get(msg.topic)
     if (channel === undefined) {
@@ -322,21 +291,6 @@ export class Connection implements ChannelHost {
       return
     }
     channel.deliver(msg)
-  }
-
-  #badFrame(frame: Frame, error: unknown): void {
-    const action = classifyBadFrame(frame, error)
-    this.logger.warn('plume: invalid frame', { connection: this.id, action: action.kind, error })
-    if (action.kind === 'reply') {
-      this.write(
-        replyMessage(null, action.ref, action.topic, 'error', {
-          reason: 'invalid message',
-          message: action.reason,
-        }),
-      )
-    } else {
-      this.close(action.code, action.reason, 'closed')
-    }
   }
 
   #teardown(reason: TerminateReason): void {
