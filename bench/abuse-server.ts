@@ -22,9 +22,9 @@ const lobby = createLobby({
   ...(process.env['ABUSE_LIMITS'] === 'off' && { limits: NO_LIMITS }),
 })
 const port = await lobby.listen(0)
-const rssStart = process.memoryUsage().rss
+const rssStart = process.memoryUsage.rss()
 let rssMax = rssStart
-const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100)
+const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 100)
 const send = (m: FromServer): void => void process.send?.(m)
 send({ t: 'listening', port })
 process.on('message', (m: { t: string }) => {

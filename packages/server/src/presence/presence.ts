@@ -112,6 +112,8 @@ export class Presence {
    * Tracks `key` on the channel's topic; returns the new `phx_ref`. Its presences leave when
    * the channel ends (at once if it already has).
    * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT
+   * @throws ServerError RATE_LIMITED past the connection's `presenceUpdatesPerWindow`
+   *   (escaping `handleIn`, it is answered `{reason: 'too many presence updates'}`)
    */
   track(channel: PresenceChannel, key: Key, meta: Meta): string
   /** Tracks `key` on `topic` for an owner id (untrack it yourself when the owner ends). */
@@ -141,6 +143,7 @@ export class Presence {
    * Replaces the meta (or maps it: the function gets a copy holding `phx_ref`); one diff
    * carries the old meta in `leaves` and the new one, with `phx_ref_prev`, in `joins`.
    * @throws TrackerError NO_PRESENCE when the key is not tracked by that owner
+   * @throws ServerError RATE_LIMITED past the connection's `presenceUpdatesPerWindow`
    */
   update(channel: PresenceChannel, key: Key, meta: MetaUpdate): string
   update(owner: string, topic: string, key: Key, meta: MetaUpdate): string
