@@ -70,7 +70,9 @@ describe('prototype keys on the server', () => {
     const client = await RawClient.open(wsUrl)
     await client.reply(client.join('room:proto'))
     // JSON.parse makes `__proto__` an own key, exactly as a hostile client would send it.
-    const meta = JSON.parse('{"__proto__":{"polluted":1},"constructor":"c","hasOwnProperty":7}')
+    const meta = JSON.parse(
+      '{"__proto__":{"polluted":1},"constructor":"c","hasOwnProperty":7}',
+    ) as Record<string, unknown>
     for (const key of KEYS) {
       const ref = client.nextRef()
       client.send(['1', ref, 'room:proto', 'track', { key, meta }])
