@@ -12,6 +12,7 @@ import { ManualScheduler } from '@plume/tracker'
 import { waitFor } from '@plume/testkit'
 import { ok, type ChannelHandler } from '@plume/server'
 import { WebSocket, WebSocketServer } from 'ws'
+import { LongPollSession } from '../src/transports/longpoll-session.js'
 import { WsSocket } from '../src/transports/ws-socket.js'
 import { RawClient, refusedStatus, startEndpoint } from './helpers.js'
 
@@ -63,6 +64,31 @@ describe('WsSocket outbound bound', () => {
     resumeReading(client)
     assert.equal(await closed, 1013)
     wss.close()
+  })
+})
+
+describe('long-poll outbound bound', () => {
+  it('ends a session that stops polling once its undelivered frames pass maxOutboundBytes', () => {
+    const answers: Array<Record<string, unknown>> = []
+    const session = new LongPollSession({
+      token: 't',
+      windowMs: 10_000,
+      scheduler: new ManualScheduler(),
+      respond: (_res, body) => void answers.push(body),
+      maxOutboundBytes: MAX,
+    })
+    let closed = 0
+    session.onClose(() => (closed += 1))
+    let sent = 0
+    while (session.isOpen && sent < 1000) {
+      session.send(FRAME)
+      sent += 1
+      assert.ok(session.bufferedAmount <= MAX, `held ${session.bufferedAmount}`)
+    }
+    assert.equal(session.isOpen, false)
+    assert.equal(sent, Math.floor(MAX / FRAME.length) + 1)
+    assert.equal(closed, 1)
+    assert.equal(session.bufferedAmount, 0)
   })
 })
 
