@@ -3,6 +3,7 @@
 // Re-executes itself once with --expose-gc so heap deltas are measured after a real gc.
 import { execSync, spawnSync } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
+import { abuse } from './abuse.js'
 import { bundleSize } from './bundle-size.js'
 import { crdtMerge } from './crdt-merge.js'
 import { fanout } from './fanout.js'
@@ -21,7 +22,7 @@ const ALL: readonly Benchmark[] = [
   scale,
 ]
 /** Run only when named: they fork server and load processes and take minutes. */
-const NAMED_ONLY: readonly Benchmark[] = [multicore]
+const NAMED_ONLY: readonly Benchmark[] = [multicore, abuse]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]

@@ -5,7 +5,13 @@ import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
-import type { ChannelHandler, Logger, LongPollOptions, PresenceOptions } from '@plume/server'
+import type {
+  ChannelHandler,
+  LimitOptions,
+  Logger,
+  LongPollOptions,
+  PresenceOptions,
+} from '@plume/server'
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
@@ -27,6 +33,8 @@ export interface LobbyOptions extends OpsOptions {
   coalesce?: PresenceOptions['coalesce']
   /** Long-poll options (e.g. the token prefix a cluster worker needs). @default enabled, defaults */
   longpoll?: LongPollOptions
+  /** The socket's abuse limits. @default @plume/server's DEFAULT_LIMITS */
+  limits?: LimitOptions
 }
 
 const MAX_NAME = 64
@@ -68,6 +76,7 @@ export function createLobby(options: LobbyOptions) {
     },
     channels: [['room:*', roomChannel(presence)]],
     longpoll: options.longpoll ?? true,
+    ...(options.limits && { limits: options.limits }),
   })
   const ops = createOps(endpoint, tracker, options)
   const http = createServer((req, res) => {

@@ -55,6 +55,10 @@ export class ChannelContextImpl implements ChannelContext {
   get socketId(): string | null {
     return this.#host.socketId
   }
+  /** Counts one presence track/update against the connection's budget (used by Presence). */
+  admitPresenceUpdate(): boolean {
+    return this.#host.admitPresenceUpdate?.() ?? true
+  }
   get transport(): TransportName {
     return this.#host.transport
   }

@@ -28,4 +28,10 @@ export interface ChannelHost {
   writeFrame(frame: Frame): void
   /** The channel ended: forget it and emit phx_close / phx_error as told. */
   channelExited(channel: ExitedChannel, signal: ExitSignal): void
+  /** Tasks one channel's mailbox may hold for outside messages. @default Infinity */
+  readonly maxMailbox?: number
+  /** A broadcast found a channel's mailbox full: the connection cannot keep up. */
+  overloaded?(topic: string): void
+  /** Counts one presence track/update; false when over the connection's budget. */
+  admitPresenceUpdate?(): boolean
 }

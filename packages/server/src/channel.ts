@@ -8,6 +8,7 @@ import { ChannelContextImpl, type ContextChannel } from './channel-context.js'
 import { ChannelResources } from './channel-resources.js'
 import type { ChannelHost, ExitSignal } from './channel-host.js'
 import { ServerError } from './errors.js'
+import { refusalOf } from './refusals.js'
 import { subscribeFastlane } from './fastlane.js'
 import { isCleanReason, type InResult, type Payload, type StopReason } from './results.js'
 import { assertPayload, checkInfoResult, checkInResult, checkJoinResult } from './validate.js'
@@ -49,7 +50,7 @@ export class Channel implements ContextChannel {
     this.#host = init.host
     this.#handler = init.handler
     this.#ctx = new ChannelContextImpl(this, init.host, { ...init.assigns })
-    this.#queue = new TaskQueue((error) => this.#crash(error))
+    this.#queue = new TaskQueue((error) => this.#crash(error), init.host.maxMailbox)
     this.#resources = new ChannelResources(init.host.logger, init.topic)
     this.#exited = new Promise<void>((r) => (this.#resolveExited = r))
   }
@@ -82,7 +83,11 @@ export class Channel implements ContextChannel {
       })
       return
     }
-    this.#enqueue(() => this.#runIn(msg))
+    const busy = { reason: 'channel busy' }
+    this.#enqueue(
+      () => this.#runIn(msg),
+      () => this.#write(replyMessage(this.joinRef, msg.ref, this.topic, 'error', busy)),
+    )
   }
 
   /** An intercepted broadcast: handleOut, or a plain push when there is none. */
@@ -169,7 +174,8 @@ export class Channel implements ContextChannel {
   }
 
   requestStop(reason: StopReason): void {
-    this.#enqueue(() => void this.exit(reason, isCleanReason(reason) ? 'close' : 'error'))
+    if (this.#state === 'closing' || this.#state === 'closed') return
+    this.#queue.push(() => void this.exit(reason, isCleanReason(reason) ? 'close' : 'error'))
   }
 
   subscribe(topic: string): () => void {
@@ -185,9 +191,12 @@ export class Channel implements ContextChannel {
 
   // ---- internals ----
 
-  #enqueue(task: () => Promise<void> | void): void {
+  /** Offers an outside task; `onFull` runs when the mailbox is full (default: overloaded). */
+  #enqueue(task: () => Promise<void> | void, onFull?: () => void): void {
     if (this.#state === 'closing' || this.#state === 'closed') return
-    this.#queue.push(task)
+    if (this.#queue.offer(task)) return
+    if (onFull !== undefined) onFull()
+    else this.#host.overloaded?.(this.topic)
   }
 
   async #runJoin(params: Record<string, unknown>): Promise<boolean> {
@@ -195,8 +204,10 @@ export class Channel implements ContextChannel {
     try {
       result = checkJoinResult(await this.#handler.join(this.topic, params, this.#ctx))
     } catch (error) {
-      this.#host.logger.error('plume: join crashed', { topic: this.topic, error })
-      result = { type: 'error', response: { reason: 'join crashed' } } as const
+      const refusal = refusalOf(error)
+      if (refusal === undefined)
+        this.#host.logger.error('plume: join crashed', { topic: this.topic, error })
+      result = { type: 'error', response: refusal ?? { reason: 'join crashed' } } as const
     }
     if (this.#state !== 'joining') return false
     this.#host.write(
@@ -230,6 +241,11 @@ export class Channel implements ContextChannel {
     let result: InResult
     try {
       result = checkInResult(await this.#handler.handleIn(msg.event, msg.payload, this.#ctx))
+    } catch (error) {
+      // A limit refused something (presence update budget, a meta the wire cannot carry).
+      const refusal = refusalOf(error)
+      if (refusal === undefined) throw error
+      result = { type: 'reply', status: 'error', response: refusal }
     } finally {
       this.#current = undefined
     }

@@ -16,7 +16,12 @@ import type { PubSub, Subscription } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
 import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
-import { checkDecoded, classifyBadFrame } from './frame-errors.js'
+import { admitMessage, answerBadFrame, replaceExisting } from './connection-steps.js'
+import { checkDecoded } from './frame-errors.js'
+import { Inbox } from './inbox.js'
+import { ConnectionGuard } from './limits/connection-guard.js'
+import { DEFAULT_LIMITS } from './limits/options.js'
+import { KeyedCounter } from './limits/rate.js'
 import type { Router } from './routes.js'
 import { frameReceived, frameSent, publishConnect, publishDisconnect } from './events.js'
 import { publishFrame, publishLimit } from './events.js'
@@ -31,9 +36,6 @@ import type {
   TransportName,
 } from './types.js'
 import { isPayload } from './validate.js'
-
-/** Upstream waits this long for a replaced channel's terminate before killing it. */
-const DUPLICATE_JOIN_KILL_MS = 5000
 
 export interface ConnectionInit {
   readonly socket: SocketLike
@@ -62,7 +64,8 @@ export class Connection implements ChannelHost {
   readonly #init: ConnectionInit
   readonly #socket: SocketLike
   readonly #channels = new Map<string, Channel>()
-  #inbox: Promise<void> = Promise.resolve()
+  readonly #guard: ConnectionGuard
+  readonly #inbox: Inbox
   #closed = false
   #seq = 0
   #socketIdSub: Subscription | undefined
@@ -76,6 +79,14 @@ export class Connection implements ChannelHost {
     this.endpoint = init.endpoint
     this.pubsub = init.pubsub
     this.logger = init.logger
+    const { limits = DEFAULT_LIMITS, members = new KeyedCounter() } = init.router
+    this.#guard = new ConnectionGuard(limits, members, this.#now())
+    this.#inbox = new Inbox(init.socket, {
+      highWater: limits.inboxHighWater,
+      max: limits.maxInbox,
+      onOverflow: () => this.#giveUp('inbox full'),
+      onError: (error) => this.logger.error('plume: frame handling failed', { error }),
+    })
     this.#wire()
     publishConnect(this)
   }
@@ -93,14 +104,36 @@ export class Connection implements ChannelHost {
     return this.#channels.size
   }
 
-  /** Queues one inbound frame; settles once it has been dispatched (joins: replied). */
+  /**
+   * Queues one inbound frame; settles once it has been dispatched (joins: replied). The
+   * socket stops being read while `inboxHighWater` frames wait; `maxInbox` closes with 1013.
+   */
   handleFrame(frame: Frame): Promise<void> {
     publishFrame(frameReceived, this, frame)
-    const done = this.#inbox.then(() => this.#process(frame))
-    this.#inbox = done.catch((error: unknown) => {
-      this.logger.error('plume: frame handling failed', { error })
-    })
-    return this.#inbox
+    return this.#inbox.push(() => this.#process(frame))
+  }
+
+  // The limit a refused join ran into, with its configured maximum, for the limit event.
+  #limitHit(full: boolean, refusal: string): [string, number] {
+    const l = this.#guard.limits
+    if (full) return ['max_channels', this.#init.router.maxChannels]
+    return refusal === 'topic full'
+      ? ['max_members_per_topic', l.maxMembersPerTopic]
+      : ['joins_per_window', l.joinsPerWindow]
+  }
+
+  /** Counts one presence track/update against `presenceUpdatesPerWindow`. */
+  admitPresenceUpdate(): boolean {
+    return this.#guard.admitPresenceUpdate(this.#now())
+  }
+
+  get maxMailbox(): number {
+    return this.#guard.limits.maxMailbox
+  }
+
+  /** A broadcast found a mailbox full: this client cannot keep up, like a slow consumer. */
+  overloaded(topic: string): void {
+    this.#giveUp('channel mailbox full', topic)
   }
 
   /** Ends the connection: channels terminate with `reason`, the transport closes with `code`. */
@@ -141,6 +174,7 @@ export class Connection implements ChannelHost {
 
   channelExited(channel: ExitedChannel, signal: ExitSignal): void {
     if (this.#channels.get(channel.topic) === channel) this.#channels.delete(channel.topic)
+    this.#guard.left(channel)
     if (signal === 'none') return
     const event = signal === 'close' ? Events.close : Events.error
     const payload = signal === 'close' ? {} : { reason: 'channel_crash' }
@@ -171,8 +205,9 @@ export class Connection implements ChannelHost {
     try {
       msg = checkDecoded(this.serializer.decode(frame))
     } catch (error) {
-      return this.#badFrame(frame, error)
+      return answerBadFrame(this, frame, error)
     }
+    if (!admitMessage(this, this.#guard, msg, this.#now())) return
     if (msg.topic === PHOENIX_TOPIC && msg.event === Events.heartbeat) {
       this.write(replyMessage(null, msg.ref, PHOENIX_TOPIC, 'ok', {}))
     } else if (msg.event === Events.join) {
@@ -182,6 +217,16 @@ export class Connection implements ChannelHost {
     }
   }
 
+  /** Closes with 1013: the client sends or receives more than this server can queue for it. */
+  #giveUp(reason: string, topic?: string): void {
+    this.logger.warn(`plume: ${reason}; closing`, { connection: this.id, topic })
+    this.close(CloseCode.tryAgainLater, reason, 'closed')
+  }
+
+  #now(): number {
+    return this.#init.scheduler.now()
+  }
+
   async #join(msg: Message): Promise<void> {
     const { topic } = msg
     const joinRef = msg.joinRef ?? msg.ref ?? ''
@@ -189,20 +234,21 @@ export class Connection implements ChannelHost {
       this.write(replyMessage(jr, msg.ref, topic, 'error', { reason }))
     const handler = this.#admit(msg, joinRef, refuse)
     if (handler === undefined) return
-    const replaced = await this.#replaceExisting(topic)
+    const existing = this.#channels.get(topic)
+    const replaced = await replaceExisting(existing, this.#init.scheduler, this.logger)
     if (this.#closed) return
-    if (this.#channels.size >= this.#init.router.maxChannels) {
-      this.logger.warn('plume: too many channels joined', {
-        topic,
-        max: this.#init.router.maxChannels,
-      })
-      refuse(joinRef, 'too many channels joined')
-      publishLimit(this, 'max_channels', this.#init.router.maxChannels, topic)
+    const full = this.#channels.size >= this.#init.router.maxChannels
+    const refusal = full ? 'too many channels joined' : this.#guard.checkJoin(topic, this.#now())
+    if (refusal !== undefined) {
+      this.logger.warn('plume: join refused by a limit', { topic, reason: refusal })
+      refuse(joinRef, refusal)
+      publishLimit(this, ...this.#limitHit(full, refusal), topic)
     } else {
       const ownerId = `${this.nodeName}:${this.id}:${++this.#seq}`
       const init = { host: this, topic, joinRef, handler, assigns: this.#init.assigns, ownerId }
       const channel = new Channel(init)
       this.#channels.set(topic, channel)
+      this.#guard.joined(channel, topic)
       await channel.join(msg.payload as Record<string, unknown>)
     }
     if (replaced !== undefined) {
@@ -238,22 +284,6 @@ export class Connection implements ChannelHost {
     return handler
   }
 
-  /** Duplicate join: stop the live instance first; returns its join_ref for the late phx_close. */
-  async #replaceExisting(topic: string): Promise<string | undefined> {
-    const existing = this.#channels.get(topic)
-    if (existing === undefined) return undefined
-    this.logger.info('plume: duplicate join; closing the previous instance', { topic })
-    let cancel = (): void => {}
-    const killed = new Promise<void>((resolve) => {
-      cancel = this.#init.scheduler.after(DUPLICATE_JOIN_KILL_MS, resolve)
-    })
-    await Promise.race([existing.exitAfterPending('duplicate_join'), killed])
-    cancel()
-    existing.kill('duplicate_join')
-    // If a queued leave or stop ended it first, its phx_close is already out.
-    return existing.exitReason === 'duplicate_join' ? existing.joinRef : undefined
-  }
-
   #route(msg: Message): void {
     const channel = this.#channels.get(msg.topic)
     if (channel === undefined) {
@@ -278,21 +308,6 @@ export class Connection implements ChannelHost {
     channel.deliver(msg)
   }
 
-  #badFrame(frame: Frame, error: unknown): void {
-    const action = classifyBadFrame(frame, error)
-    this.logger.warn('plume: invalid frame', { connection: this.id, action: action.kind, error })
-    if (action.kind === 'reply') {
-      this.write(
-        replyMessage(null, action.ref, action.topic, 'error', {
-          reason: 'invalid message',
-          message: action.reason,
-        }),
-      )
-    } else {
-      this.close(action.code, action.reason, 'closed')
-    }
-  }
-
   #teardown(reason: TerminateReason): void {
     if (this.#closed) return
     this.#closed = true
@@ -300,6 +315,7 @@ export class Connection implements ChannelHost {
     this.#socketIdSub?.unsubscribe()
     for (const channel of [...this.#channels.values()]) void channel.exit(reason, 'none')
     this.#channels.clear()
+    this.#guard.leaveAll()
     this.#init.onClosed(this)
   }
 }

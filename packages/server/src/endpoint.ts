@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream'
 import { PubSub } from '@plume/pubsub'
 import { systemScheduler, type Scheduler } from './time.js'
 import { Connection } from './connection.js'
+import { drainPlan, type DrainOptions } from './drain-plan.js'
 import { ServerError } from './errors.js'
 import { broadcastMessage, createFastlaneDispatcher, FASTLANE_DISPATCHER } from './fastlane.js'
 import { attachToServer, type Mounts } from './http-attach.js'
@@ -27,14 +28,6 @@ export interface ListenOptions {
   port?: number
   /** @default '127.0.0.1' */
   host?: string
-}
-
-/** Options of {@link Endpoint.drain}. */
-export interface DrainOptions {
-  /** Connections closed per batch. @default 10000 */
-  batchSize?: number
-  /** Pause between batches in ms. @default 2000 */
-  batchInterval?: number
 }
 
 /**
@@ -183,22 +176,13 @@ export class Endpoint {
 
   /**
    * Closes every connection in batches (WebSocket close 1012, long-poll sessions end;
-   * channels terminate with 'draining'), so clients reconnect elsewhere. New connections are
+   * channels terminate with 'draining'), so clients reconnect elsewhere. By default the
+   * batches are sized to the connection count and spread over 10 s (see {@link DrainOptions}),
+   * so the clients do not all land on the next node at once. New connections are
    * refused from now on (WebSocket 503, long-poll status 500).
    */
   async drain(options: DrainOptions = {}): Promise<void> {
-    const batchSize = options.batchSize ?? 10_000
-    const batchInterval = options.batchInterval ?? 2000
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
-      throw new ServerError(
-        'INVALID_CONFIG',
-        `drain batchSize must be an integer >= 1, got ${batchSize}`,
-      )
-    if (!Number.isFinite(batchInterval) || batchInterval < 0)
-      throw new ServerError(
-        'INVALID_CONFIG',
-        `drain batchInterval must be >= 0, got ${batchInterval}`,
-      )
+    const { batchSize, batchInterval } = drainPlan(this.#connections.size, options)
     if (this.#state === 'open') this.#state = 'draining'
     const connections = [...this.#connections]
     for (let i = 0; i < connections.length; i += batchSize) {
@@ -280,6 +264,7 @@ export class Endpoint {
     try {
       const connection = this.#newConnection(socket, handler, auth, transport)
       this.#connections.add(connection)
+      if (auth.address !== undefined) socket.onClose(handler.peers.acquire(auth.address))
       return connection
     } catch (error) {
       // e.g. a PubSub closed under us: refuse this one connection, keep serving.

@@ -12,9 +12,10 @@
  * | `INVALID_RESULT` | a channel callback returned something that is not a result helper's value |
  * | `NO_REF` | `captureReply()` outside a `handleIn` whose message carried a ref |
  * | `CLOSED` | the endpoint is closed |
+ * | `RATE_LIMITED` | a presence `track`/`update` over the connection's `presenceUpdatesPerWindow` |
  */
 export type ServerErrorCode =
-  'INVALID_CONFIG' | 'INVALID_PAYLOAD' | 'INVALID_RESULT' | 'NO_REF' | 'CLOSED'
+  'INVALID_CONFIG' | 'INVALID_PAYLOAD' | 'INVALID_RESULT' | 'NO_REF' | 'CLOSED' | 'RATE_LIMITED'
 
 /**
  * Error thrown by @plume/server on misuse.

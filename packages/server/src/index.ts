@@ -2,7 +2,9 @@
 // error class and the types a channel or socket definition needs. See README.md.
 
 export { Endpoint } from './endpoint.js'
-export type { ListenOptions, DrainOptions } from './endpoint.js'
+export type { ListenOptions } from './endpoint.js'
+export { drainPlan } from './drain-plan.js'
+export type { DrainOptions, DrainPlan } from './drain-plan.js'
 export { ok, error, reply, noReply, stop, connectError } from './results.js'
 export type {
   Payload,
@@ -21,6 +23,8 @@ export { ServerError } from './errors.js'
 export type { ServerErrorCode } from './errors.js'
 export { FASTLANE_DISPATCHER } from './fastlane.js'
 export { CloseCode } from './transports/socket-like.js'
+export { DEFAULT_LIMITS, NO_LIMITS } from './limits/options.js'
+export type { LimitOptions, ResolvedLimits } from './limits/options.js'
 export { defaultLogger, silentLogger } from './logger.js'
 export { createLogger, fromPino } from '@plume/pubsub'
 export type { CreateLoggerOptions, LeveledLogger, LogLevel, PinoLike } from '@plume/pubsub'

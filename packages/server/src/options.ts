@@ -2,6 +2,7 @@
 // path joining and validation happen here so the transports read plain numbers and paths.
 
 import { ServerError } from './errors.js'
+import { resolveLimits, type ResolvedLimits } from './limits/options.js'
 import { isSubprotocolName } from './transports/subprotocols.js'
 import type { SocketOptions, WebSocketOptions } from './types.js'
 
@@ -23,6 +24,7 @@ export interface ResolvedSocketOptions {
   /** Prefix of every long-poll session token ('' for none). */
   readonly tokenPrefix: string
   readonly maxChannels: number
+  readonly limits: ResolvedLimits
 }
 
 const MiB = 1024 * 1024
@@ -114,5 +116,6 @@ export function resolveSocketOptions(path: string, o: SocketOptions): ResolvedSo
     maxBodySize: positive(lp === false ? undefined : lp.maxBodySize, MiB, 'longpoll.maxBodySize'),
     tokenPrefix: tokenPrefix(lp === false ? undefined : lp.tokenPrefix),
     maxChannels: positive(o.maxChannels, 100, 'maxChannels'),
+    limits: resolveLimits(o.limits),
   }
 }

@@ -2,12 +2,18 @@
 // in declaration order. Patterns are validated when the socket is defined.
 
 import { ServerError } from './errors.js'
+import type { ResolvedLimits } from './limits/options.js'
+import type { KeyedCounter } from './limits/rate.js'
 import type { ChannelHandler, ChannelModule } from './types.js'
 
 /** Topic routing and limits of the socket a connection belongs to. */
 export interface Router {
   route(topic: string): ChannelHandler | undefined
   readonly maxChannels: number
+  /** @default DEFAULT_LIMITS */
+  readonly limits?: ResolvedLimits
+  /** Channels joined per topic on this socket (for `maxMembersPerTopic`). @default a new counter */
+  readonly members?: KeyedCounter
 }
 
 interface Route {

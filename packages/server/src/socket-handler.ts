@@ -6,6 +6,8 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { defaultSerializers, negotiateSerializer, type ServerSerializer } from '@plume/protocol'
 import { compileOriginCheck, type OriginCheck } from './check-origin.js'
 import { resolveSocketOptions, type ResolvedSocketOptions } from './options.js'
+import { KeyedCounter } from './limits/rate.js'
+import type { ResolvedLimits } from './limits/options.js'
 import { isConnectError } from './results.js'
 import { Routes, type Router } from './routes.js'
 import type {
@@ -41,14 +43,21 @@ export type Authorization =
       readonly serializer: ServerSerializer
       readonly assigns: Assigns
       readonly socketId: string | null
+      /** The remote address, counted against `maxConnectionsPerIp` while connected. */
+      readonly address?: string | undefined
     }
   | { readonly ok: false; readonly status: number; readonly body: string }
 
 const REFUSED = { ok: false, status: 403, body: '' } as const
 const FAILED = { ok: false, status: 500, body: '' } as const
+const TOO_MANY = { ok: false, status: 429, body: 'too many connections from this address' } as const
 
 export class SocketHandler implements Router {
   readonly options: ResolvedSocketOptions
+  /** Channels joined per topic (maxMembersPerTopic). */
+  readonly members = new KeyedCounter()
+  /** Open connections per remote address (maxConnectionsPerIp). */
+  readonly peers = new KeyedCounter()
   readonly #user: SocketOptions
   readonly #routes: Routes
   readonly #serializers: readonly ServerSerializer[]
@@ -79,6 +88,10 @@ export class SocketHandler implements Router {
     return this.options.maxChannels
   }
 
+  get limits(): ResolvedLimits {
+    return this.options.limits
+  }
+
   route(topic: string): ChannelHandler | undefined {
     return this.#routes.resolve(topic)
   }
@@ -95,6 +108,7 @@ export class SocketHandler implements Router {
   async authorize(h: Handshake): Promise<Authorization> {
     const origin = header(h.headers, 'origin')
     if (!this.originAllowed(h.headers, h.url)) return REFUSED
+    if (this.#crowded(h.peer.address)) return TOO_MANY
     const refusal = h.afterOrigin?.()
     if (refusal !== undefined) return { ok: false, status: refusal.status, body: refusal.body }
     const params = Object.fromEntries(h.url.searchParams)
@@ -104,7 +118,16 @@ export class SocketHandler implements Router {
       return REFUSED
     }
     const connected = await this.#connect(params, connectInfo(h, origin))
-    return 'assigns' in connected ? this.#identify(serializer, connected.assigns) : connected
+    if (!('assigns' in connected)) return connected
+    const identified = this.#identify(serializer, connected.assigns)
+    return identified.ok ? { ...identified, address: h.peer.address } : identified
+  }
+
+  #crowded(address: string | undefined): boolean {
+    const max = this.options.limits.maxConnectionsPerIp
+    if (address === undefined || this.peers.get(address) < max) return false
+    this.#logger.warn('plume: too many connections from one address; refused', { address, max })
+    return true
   }
 
   #originAllowed(origin: string | undefined, host: string | undefined): boolean {

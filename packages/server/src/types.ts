@@ -4,6 +4,7 @@
 
 import type { ServerSerializer } from '@plume/protocol'
 import type { PubSub } from '@plume/pubsub'
+import type { LimitOptions } from './limits/options.js'
 import type { Scheduler } from './time.js'
 import type {
   ConnectError,
@@ -218,6 +219,8 @@ export interface SocketOptions<TAssigns extends Assigns = Assigns> {
   longpoll?: boolean | LongPollOptions
   /** Channels one connection may join. @default 100 */
   maxChannels?: number
+  /** Abuse limits (rates, buffers, members); each documented on {@link LimitOptions}. @default DEFAULT_LIMITS */
+  limits?: LimitOptions
   /** Offered serializers in priority order. @default [v1Serializer, v2Serializer] */
   serializers?: readonly ServerSerializer[]
   /** Overrides the endpoint's policy for this socket. */

@@ -4,6 +4,7 @@
 // order, and links each tracked channel so its presences leave when the channel ends.
 // The semantics users see are described in docs/presence.md.
 import { TrackerError } from '@plume/tracker'
+import { ServerError } from '../errors.js'
 import type { Meta, PresenceDiff, Tracker } from '@plume/tracker'
 import { defaultLogger } from '../logger.js'
 import type { Logger } from '../types.js'
@@ -22,6 +23,8 @@ export interface PresenceChannel {
   readonly ownerId: string
   readonly topic: string
   onTerminate(fn: () => void): () => void
+  /** Counts one track/update against the connection's `presenceUpdatesPerWindow`. */
+  admitPresenceUpdate?(): boolean
 }
 
 /** Where diffs go: the endpoint's encode-once local broadcast. */
@@ -137,6 +140,8 @@ export class Presence {
    * Tracks `key` on the channel's topic; returns the new `phx_ref`. Its presences leave when
    * the channel ends (at once if it already has).
    * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT
+   * @throws ServerError RATE_LIMITED past the connection's `presenceUpdatesPerWindow`
+   *   (escaping `handleIn`, it is answered `{reason: 'too many presence updates'}`)
    */
   track(channel: PresenceChannel, key: Key, meta: Meta): string
   /** Tracks `key` on `topic` for an owner id (untrack it yourself when the owner ends). */
@@ -147,6 +152,7 @@ export class Presence {
       return this.#tracker.track(owner, topic, keyString(key), meta)
     }
     const [channel, key, meta] = args as [PresenceChannel, Key, Meta]
+    admitUpdate(channel)
     const ref = this.#tracker.track(channel.ownerId, channel.topic, keyString(key), meta)
     // Linked after tracking: a channel that already ended runs the hook at once and untracks.
     this.#link(channel)
@@ -165,11 +171,13 @@ export class Presence {
    * Replaces the meta (or maps it: the function gets a copy holding `phx_ref`); one diff
    * carries the old meta in `leaves` and the new one, with `phx_ref_prev`, in `joins`.
    * @throws TrackerError NO_PRESENCE when the key is not tracked by that owner
+   * @throws ServerError RATE_LIMITED past the connection's `presenceUpdatesPerWindow`
    */
   update(channel: PresenceChannel, key: Key, meta: MetaUpdate): string
   update(owner: string, topic: string, key: Key, meta: MetaUpdate): string
   update(...args: [PresenceChannel, Key, MetaUpdate] | [string, string, Key, MetaUpdate]): string {
     const meta = args[args.length - 1] as MetaUpdate
+    if (typeof args[0] !== 'string') admitUpdate(args[0])
     const [owner, topic, key] = target(args.slice(0, -1))
     return this.#tracker.update(owner, topic, key, meta)
   }
@@ -281,6 +289,16 @@ function target(args: readonly unknown[]): [owner: string, topic: string, key: s
   if (typeof args[0] === 'string') return [args[0], args[1] as string, keyString(args[2])]
   const channel = args[0] as PresenceChannel
   return [channel.ownerId, channel.topic, keyString(args[1])]
+}
+
+/** A channel's connection over its presence update budget: refused before the tracker sees it. */
+function admitUpdate(channel: PresenceChannel): void {
+  if (channel.admitPresenceUpdate?.() === false) {
+    throw new ServerError(
+      'RATE_LIMITED',
+      `too many presence updates from this connection on ${channel.topic}`,
+    )
+  }
 }
 
 function topicOf(channelOrTopic: PresenceChannel | string): string {

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http'
 import type { Frame } from '@plume/protocol'
 import type { Cancel, Scheduler } from '../time.js'
-import type { SocketLike } from './socket-like.js'
+import { CloseCode, type SocketLike } from './socket-like.js'
 
 /** Writes a long-poll JSON answer (always HTTP 200; the semantic status is in the body). */
 export type Respond = (res: ServerResponse, body: Record<string, unknown>) => void
@@ -15,6 +15,8 @@ export interface SessionOptions {
   readonly windowMs: number
   readonly scheduler: Scheduler
   readonly respond: Respond
+  /** Undelivered bytes at which the session ends as a slow consumer. @default Infinity */
+  readonly maxOutboundBytes?: number
 }
 
 interface Parked {
@@ -27,6 +29,7 @@ export class LongPollSession implements SocketLike {
   readonly token: string
   readonly #opts: SessionOptions
   #outbox: string[] = []
+  #outboxBytes = 0
   #parked: Parked | undefined
   #closed = false
   #flushQueued = false
@@ -57,9 +60,19 @@ export class LongPollSession implements SocketLike {
     return !this.#closed
   }
 
+  /** Characters of frames waiting for a poll. */
+  get bufferedAmount(): number {
+    return this.#outboxBytes
+  }
+
   send(frame: Frame): void {
     if (this.#closed || typeof frame !== 'string') return
     this.#outbox.push(frame)
+    this.#outboxBytes += frame.length
+    // A client that stopped polling: end the session rather than buffer without bound.
+    if (this.#outboxBytes > (this.#opts.maxOutboundBytes ?? Infinity)) {
+      return this.close(CloseCode.tryAgainLater, 'slow consumer')
+    }
     if (this.#parked === undefined || this.#flushQueued) return
     // Frames written in the same tick (a reply and its pushes) go out in one response.
     this.#flushQueued = true
@@ -70,9 +83,13 @@ export class LongPollSession implements SocketLike {
     })
   }
 
-  close(_code: number, _reason: string): void {
+  close(code: number, _reason: string): void {
     if (this.#closed) return
     this.#closed = true
+    if (code === CloseCode.tryAgainLater) {
+      this.#outbox = []
+      this.#outboxBytes = 0
+    }
     this.#cancelExpiry()
     const parked = this.#unpark()
     if (parked !== undefined) this.#answer(parked.res)
@@ -113,6 +130,7 @@ export class LongPollSession implements SocketLike {
     if (this.#outbox.length > 0) {
       const messages = this.#outbox
       this.#outbox = []
+      this.#outboxBytes = 0
       this.#opts.respond(res, { ...this.#status(200), messages })
     } else {
       this.#opts.respond(res, this.#closed ? { status: 410 } : this.#status(204))

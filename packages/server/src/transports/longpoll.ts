@@ -68,6 +68,7 @@ export class LongPollTransport {
       windowMs: this.#handler.options.windowMs,
       scheduler: this.#deps.scheduler,
       respond,
+      maxOutboundBytes: this.#handler.options.limits.maxOutboundBytes,
     })
     const connection = this.#deps.open(session, this.#handler, auth, 'longpoll')
     if (connection === undefined) return respond(res, { status: 500 })
@@ -81,7 +82,7 @@ export class LongPollTransport {
     const body = await readBody(req, this.#handler.options.maxBodySize)
     if (body === undefined) {
       publishLimit(undefined, 'max_body_size', this.#handler.options.maxBodySize)
-      return respond(res, { status: 413 })
+      return tooLarge(req, res)
     }
     const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson')
     const lines = ndjson ? body.split(/\r?\n/).slice(0, MAX_LINES) : [body]
@@ -134,17 +135,31 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return first === '' ? undefined : first
 }
 
+/** The body, or undefined once it passes `limit` (reading stops there) or fails. */
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) return Promise.resolve(undefined)
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-    })
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')))
+      if (size <= limit) return void chunks.push(chunk)
+      req.off('data', onData)
+      req.pause()
+      resolve(undefined)
+    }
+    req.on('data', onData)
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', () => resolve(undefined))
   })
+}
+
+/** 413, then the connection is closed: the rest of the body is never read. */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.shouldKeepAlive = false
+  res.once('finish', () => req.socket.destroy())
+  respond(res, { status: 413 })
 }
 
 const BASE_HEADERS = { 'access-control-allow-origin': '*', 'cache-control': 'no-store' }

@@ -18,6 +18,10 @@ export interface SocketLike {
   onMessage(handler: (frame: Frame) => Promise<void>): void
   /** Registers the close handler (runs once, whoever closed). */
   onClose(handler: () => void): void
+  /** Stops reading inbound frames (backpressure); absent when the transport cannot. */
+  pause?(): void
+  /** Reads again after {@link pause}. */
+  resume?(): void
 }
 
 /** Close codes the server uses (RFC 6455 codes, used as Phoenix uses them). */
@@ -29,10 +33,14 @@ export const CloseCode = Object.freeze({
   unsupportedData: 1003,
   /** a frame that cannot be decoded (bad JSON, truncated binary) */
   invalidPayload: 1007,
+  /** the rate limit kept being exceeded */
+  policyViolation: 1008,
   /** a frame over maxFrameSize (ws sends it itself) */
   tooBig: 1009,
   /** unexpected server error */
   internalError: 1011,
   /** drain */
   serviceRestart: 1012,
+  /** slow consumer (outbound buffer full) or inbox full: try again later */
+  tryAgainLater: 1013,
 } as const)

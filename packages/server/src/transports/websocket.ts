@@ -83,6 +83,7 @@ export class WebSocketTransport {
         timeout: this.#handler.options.timeout,
         scheduler: this.#deps.scheduler,
         logger: this.#deps.logger,
+        maxOutboundBytes: this.#handler.options.limits.maxOutboundBytes,
       }
       const wsSocket = new WsSocket(ws, options)
       // The idle clock starts once a connection owns the socket, not for a refused one.

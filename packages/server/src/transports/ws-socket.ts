@@ -1,6 +1,8 @@
 // A `ws` socket adapted to SocketLike, with the server-side idle timeout: a connection that
 // sends no frame for `timeout` ms is closed with 1001. The clock starts at start(), once a
-// connection owns the socket.
+// connection owns the socket. Outbound data the peer does not read is bounded: once `ws`
+// holds more than maxOutboundBytes for it, the socket is closed with 1013 and, after a short
+// grace for the close frame, destroyed so its buffers are freed (1008 closes too).
 
 import type { Frame } from '@plume/protocol'
 import { WebSocket, type RawData } from 'ws'
@@ -24,7 +26,12 @@ export interface WsSocketOptions {
   readonly timeout: number
   readonly scheduler: Scheduler
   readonly logger: Logger
+  /** Unsent bytes (`bufferedAmount`) that make the peer a slow consumer. @default Infinity */
+  readonly maxOutboundBytes?: number
 }
+
+/** How long a socket closed with 1008 or 1013 may hold its close frame before it is destroyed. */
+export const ABUSER_GRACE_MS = 2000
 
 /** `ws` adapted to SocketLike, with the idle timeout. */
 export class WsSocket implements SocketLike {
@@ -58,12 +65,31 @@ export class WsSocket implements SocketLike {
   }
 
   send(frame: Frame): void {
-    if (this.isOpen) this.#ws.send(frame, { binary: typeof frame !== 'string' })
+    if (!this.isOpen) return
+    this.#ws.send(frame, { binary: typeof frame !== 'string' })
+    if (this.#ws.bufferedAmount > (this.#opts.maxOutboundBytes ?? Infinity)) this.#slowConsumer()
+  }
+
+  /** Unsent bytes held for this peer. */
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount
+  }
+
+  pause(): void {
+    this.#ws.pause()
+  }
+
+  resume(): void {
+    this.#ws.resume()
   }
 
   close(code: number, reason: string): void {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       this.#ws.close(code, reason)
+      // An abusive peer may never read our close frame: free its socket soon, not in 30 s.
+      if (code === CloseCode.policyViolation || code === CloseCode.tryAgainLater) {
+        this.#opts.scheduler.after(ABUSER_GRACE_MS, () => this.#ws.terminate())
+      }
     }
     this.#fireClose()
   }
@@ -86,6 +112,14 @@ export class WsSocket implements SocketLike {
       this.#opts.logger.info('plume: websocket idle timeout', { timeout: this.#opts.timeout })
       this.close(CloseCode.goingAway, 'idle timeout')
     })
+  }
+
+  #slowConsumer(): void {
+    this.#opts.logger.warn('plume: slow consumer; closing', {
+      buffered: this.#ws.bufferedAmount,
+      max: this.#opts.maxOutboundBytes,
+    })
+    this.close(CloseCode.tryAgainLater, 'slow consumer')
   }
 
   #fireClose(): void {
