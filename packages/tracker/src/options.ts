@@ -5,6 +5,7 @@ import type { Logger, PubSub } from '@plume/pubsub'
 import { TrackerError } from './errors.js'
 import { systemScheduler, type Scheduler } from './scheduler.js'
 import type { DiffListener } from './diff.js'
+import { DEFAULT_MAX_META_BYTES } from './meta-limits.js'
 
 /** Options of {@link Tracker}. */
 export interface TrackerOptions {
@@ -37,6 +38,11 @@ export interface TrackerOptions {
    * diff. Same contract as {@link Tracker.onDiff} listeners. @default none
    */
   handleDiff?: DiffListener
+  /**
+   * Largest meta accepted by `track`/`update`, in UTF-8 bytes of its JSON encoding; bigger
+   * metas throw TrackerError INVALID_META. @default 4096
+   */
+  maxMetaBytes?: number
 }
 
 /** Options after defaults and validation. */
@@ -53,6 +59,7 @@ export interface ResolvedOptions {
   readonly maxDeltaSizes: readonly number[]
   readonly logger: Logger
   readonly random: () => number
+  readonly maxMetaBytes: number
 }
 
 /** The longest delay `setTimeout` honours (2^31 - 1 ms). */
@@ -126,5 +133,6 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
     maxDeltaSizes: [...maxDeltaSizes],
     logger: o.logger ?? consoleLogger,
     random,
+    maxMetaBytes: int('maxMetaBytes', o.maxMetaBytes ?? DEFAULT_MAX_META_BYTES, 2),
   }
 }

@@ -8,18 +8,12 @@ import { TrackerError } from './errors.js'
 import { newVsn, shardFor } from './ids.js'
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js'
 import { Shard } from './shard.js'
+import { checkWireMeta } from './meta-limits.js'
 
 type Lifecycle = 'idle' | 'started' | 'stopped'
 
 function checkString(name: string, v: unknown): void {
   if (typeof v !== 'string') throw new TrackerError('INVALID_ARGUMENT', `${name} must be a string`)
-}
-
-function checkMeta(meta: unknown): Meta {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw new TrackerError('INVALID_ARGUMENT', 'meta must be a plain object')
-  }
-  return meta as Meta
 }
 
 /**
@@ -79,7 +73,8 @@ export class Tracker {
   /**
    * Tracks `key` on `topic` for `owner` (a cluster-unique id of a channel or connection).
    * Returns the new presence's phx_ref.
-   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, INVALID_ARGUMENT
+   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, INVALID_ARGUMENT, INVALID_META (a meta
+   *   the wire cannot carry; see {@link checkWireMeta})
    */
   track(owner: string, topic: string, key: string, meta: Meta): string {
     const shard = this.#writable(owner, topic, key)
@@ -89,8 +84,9 @@ export class Tracker {
         `already tracked: owner ${owner}, topic ${topic}, key ${key}`,
       )
     }
+    const checked = checkWireMeta(meta, this.#o.maxMetaBytes)
     const phxRef = shard.nextRef()
-    const full = { ...checkMeta(meta), phx_ref: phxRef }
+    const full = { ...checked, phx_ref: phxRef }
     shard.state.join(owner, topic, key, full)
     this.#emit(topic, { joins: [[key, full]], leaves: [] })
     return phxRef
@@ -119,7 +115,7 @@ export class Tracker {
   /**
    * Replaces a presence's meta (a map, or a function of the old meta). The new meta gets a
    * fresh phx_ref and `phx_ref_prev`; listeners see one diff with the leave and the join.
-   * @throws TrackerError NO_PRESENCE, NOT_STARTED, INVALID_ARGUMENT
+   * @throws TrackerError NO_PRESENCE, NOT_STARTED, INVALID_ARGUMENT, INVALID_META
    */
   update(owner: string, topic: string, key: string, meta: Meta | ((old: Meta) => Meta)): string {
     const shard = this.#writable(owner, topic, key)
@@ -130,7 +126,8 @@ export class Tracker {
         `no presence: owner ${owner}, topic ${topic}, key ${key}`,
       )
     const oldMeta = old.meta as Meta
-    const next = checkMeta(typeof meta === 'function' ? meta({ ...oldMeta }) : meta)
+    const given = typeof meta === 'function' ? meta({ ...oldMeta }) : meta
+    const next = checkWireMeta(given, this.#o.maxMetaBytes)
     const phxRef = shard.nextRef()
     const full = { ...next, phx_ref: phxRef, phx_ref_prev: oldMeta['phx_ref'] }
     shard.state.update(owner, topic, key, full)
