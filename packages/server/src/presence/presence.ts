@@ -108,7 +108,8 @@ export class Presence {
   /**
    * Tracks `key` on the channel's topic; returns the new `phx_ref`. Its presences leave when
    * the channel ends (at once if it already has).
-   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT
+   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT, INVALID_META
+   *   (a meta the wire cannot carry: non-JSON value, cycle, over the tracker's maxMetaBytes)
    */
   track(channel: PresenceChannel, key: Key, meta: Meta): string
   /** Tracks `key` on `topic` for an owner id (untrack it yourself when the owner ends). */
