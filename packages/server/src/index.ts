@@ -50,3 +50,11 @@ export type {
 } from './presence/presence.js'
 export type { PresenceEntry, PresenceMap, DiffPayload } from './presence/grouping.js'
 export type { MetasHandler } from './presence/metas.js'
+export {
+  signToken,
+  verifyToken,
+  DEFAULT_TOKEN_MAX_AGE,
+  MIN_SECRET_BYTES,
+  TOKEN_KEY_ITERATIONS,
+} from './token.js'
+export type { SignOptions, VerifyOptions, TokenResult, TokenFailure } from './token.js'
