@@ -9,6 +9,7 @@ import type { ChannelHandler, Logger } from '@plume/server'
 import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
+import { connectWith, serveToken, type LobbyAuth } from './auth.js'
 
 type Assigns = { user_id: string }
 
@@ -22,9 +23,9 @@ export interface LobbyOptions {
   permdownPeriod?: number | undefined
   scheduler?: Scheduler
   logger?: Logger
+  /** Who a connection is: the `user_id` param, or a signed token. @default { mode: 'params' } */
+  auth?: LobbyAuth
 }
-
-const MAX_NAME = 64
 
 function roomChannel(presence: Presence): ChannelHandler<Assigns> {
   return {
@@ -48,18 +49,17 @@ export function createLobby(options: LobbyOptions) {
     pubsub: options.pubsub,
     ...(options.logger && { logger: options.logger }),
   })
+  const auth = options.auth ?? { mode: 'params' }
   const tracker = createTracker(options)
   const presence = new Presence({ tracker, sink: endpoint })
   endpoint.socket('/socket', {
-    connect(params) {
-      const name = params['user_id']
-      if (!name || name === 'undefined' || name.length > MAX_NAME) return false
-      return { user_id: name }
-    },
+    connect: connectWith(auth),
     channels: [['room:*', roomChannel(presence)]],
     longpoll: true,
   })
-  const http = createServer((req, res) => void serveStatic(options.publicDir, req, res))
+  const http = createServer((req, res) => {
+    if (!serveToken(auth, req, res)) void serveStatic(options.publicDir, req, res)
+  })
   endpoint.attach(http)
   return {
     endpoint,

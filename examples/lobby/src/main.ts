@@ -38,6 +38,7 @@ function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
     broadcastPeriod: config.broadcastPeriod,
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
+    auth: config.auth,
     logger,
   })
 }

@@ -22,7 +22,7 @@ describe('connect verifies signed tokens', () => {
     ;({ endpoint, url, wsUrl } = await startEndpoint({
       connect: (_params, info) => {
         const r = verifyToken<{ user_id: string }>(SECRET, SALT, info.authToken, { maxAge: 3600 })
-        return r.ok ? { user_id: r.data.user_id } : false
+        return r.ok ? { user: r.data.user_id } : false
       },
       channels: [['room:*', RoomChannel]],
       longpoll: true,

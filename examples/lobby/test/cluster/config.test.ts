@@ -24,6 +24,7 @@ describe('readConfig', () => {
       permdownPeriod: undefined,
       permdownOnShutdown: true,
       logLevel: 'info',
+      auth: { mode: 'params' },
     })
   })
 
@@ -53,6 +54,12 @@ describe('readConfig', () => {
       permdownPeriod: 5000,
       permdownOnShutdown: false,
       logLevel: 'warn',
+      auth: { mode: 'params' },
+    })
+    const secret = 'x'.repeat(64)
+    assert.deepEqual(readConfig({ LOBBY_AUTH: 'token', SECRET_KEY_BASE: secret }).auth, {
+      mode: 'token',
+      secret,
     })
   })
 
@@ -65,6 +72,9 @@ describe('readConfig', () => {
       [{ TRACKER_BROADCAST_PERIOD_MS: '0' }, /TRACKER_BROADCAST_PERIOD_MS must be greater than 0/],
       [{ PERMDOWN_ON_SHUTDOWN: 'maybe' }, /PERMDOWN_ON_SHUTDOWN must be true or false/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+      [{ LOBBY_AUTH: 'magic' }, /LOBBY_AUTH must be params or token/],
+      [{ LOBBY_AUTH: 'token' }, /SECRET_KEY_BASE must be at least 64 bytes/],
+      [{ LOBBY_AUTH: 'token', SECRET_KEY_BASE: 'short' }, /SECRET_KEY_BASE must be/],
     ]
     for (const [env, message] of cases) {
       assert.throws(
