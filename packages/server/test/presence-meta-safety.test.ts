@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { TrackerError } from '@plume/tracker'
+import type { PresenceEntry } from '@plume/server'
 import { harness, refsByKey, type Harness } from './presence-support.js'
 
 const isInvalidMeta = (e: unknown): boolean =>
@@ -41,10 +42,9 @@ describe('Presence meta safety', () => {
       const ref = h.presence.track(`o-${name}`, name, name, meta)
       const list = await h.presence.list(name)
       assert.deepEqual(Object.keys(list), [name])
+      const entry = Object.getOwnPropertyDescriptor(list, name)?.value as PresenceEntry | undefined
       assert.deepEqual(
-        Object.getOwnPropertyDescriptor(list, name)?.value?.metas.map(
-          (m: Record<string, unknown>) => m['phx_ref'],
-        ),
+        entry?.metas.map((m) => m['phx_ref']),
         [ref],
       )
       const got = (await h.presence.getByKey(name, name))?.metas[0]

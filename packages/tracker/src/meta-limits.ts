@@ -57,7 +57,10 @@ function checkValue(v: unknown, path: string, depth: number, seen: Set<object>):
     case 'object':
       if (v === null) return
       return checkObject(v, path, depth, seen)
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
       refuse(path, `is a ${typeof v}, which JSON cannot carry`)
   }
 }
