@@ -33,6 +33,9 @@ export interface FuzzReport {
   goodCycles: number
   serverErrors: unknown[]
   ms: number
+  /** When the WebSocket and long-poll parts finished, in ms from the start. */
+  wsMs: number
+  longpollMs: number
 }
 
 function emptyReport(): FuzzReport {
@@ -52,6 +55,8 @@ function emptyReport(): FuzzReport {
     goodCycles: 0,
     serverErrors: [],
     ms: 0,
+    wsMs: 0,
+    longpollMs: 0,
   }
 }
 
@@ -185,11 +190,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const lpQuota = Math.floor(o.count / 50)
     const k = o.connections ?? 4
     const wsQuota = Math.ceil((o.count - lpQuota) / k)
+    const timed = async (p: Promise<void>, key: 'wsMs' | 'longpollMs'): Promise<void> => {
+      await p
+      r[key] = Math.round(performance.now() - started)
+    }
     await Promise.all([
       ...Array.from({ length: k }, (_, i) =>
-        hostile(server, new FuzzGen(o.seed + i), wsQuota, o.batch ?? 250, r, i + 1, good.tick),
+        timed(
+          hostile(server, new FuzzGen(o.seed + i), wsQuota, o.batch ?? 250, r, i + 1, good.tick),
+          'wsMs',
+        ),
       ),
-      fuzzLongPoll(server, new FuzzGen(o.seed + 1000), lpQuota, r),
+      timed(fuzzLongPoll(server, new FuzzGen(o.seed + 1000), lpQuota, r), 'longpollMs'),
     ])
     await good.tick()
     good.finish()
