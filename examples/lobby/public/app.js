@@ -1,9 +1,16 @@
-// The Phoenix Presence guide's page script, unchanged except for its import path.
+// The Phoenix Presence guide's page script. Changed from the guide: its import path, and
+// the connect params: with LOBBY_AUTH=token the page first asks the server for a signed
+// token (GET /token?name=), and connects with it instead of a bare user_id.
 import {Socket, Presence} from "@plume/client"
 
-let socket = new Socket("/socket", {
-  params: { user_id: window.location.search.split("=")[1] }
-})
+let name = new URLSearchParams(window.location.search).get("name") ?? ""
+
+async function connectParams() {
+  let res = await fetch(`/token?name=${encodeURIComponent(name)}`)
+  // 404: the server trusts user_id (the guide's demo mode); anything else must be a token.
+  if (res.status === 404) return { user_id: name }
+  return { token: (await res.json()).token }
+}
 
 function renderOnlineUsers(presences) {
   let response = ""
@@ -16,20 +23,24 @@ function renderOnlineUsers(presences) {
   document.querySelector("main[role=main]").innerHTML = response
 }
 
-socket.connect()
+connectParams().then(params => {
+  let socket = new Socket("/socket", { params })
 
-let presences = {}
+  socket.connect()
 
-let channel = socket.channel("room:lobby", {})
+  let presences = {}
 
-channel.on("presence_state", state => {
-  presences = Presence.syncState(presences, state)
-  renderOnlineUsers(presences)
+  let channel = socket.channel("room:lobby", {})
+
+  channel.on("presence_state", state => {
+    presences = Presence.syncState(presences, state)
+    renderOnlineUsers(presences)
+  })
+
+  channel.on("presence_diff", diff => {
+    presences = Presence.syncDiff(presences, diff)
+    renderOnlineUsers(presences)
+  })
+
+  channel.join()
 })
-
-channel.on("presence_diff", diff => {
-  presences = Presence.syncDiff(presences, diff)
-  renderOnlineUsers(presences)
-})
-
-channel.join()

@@ -1,6 +1,8 @@
 // Reads the lobby's configuration from the environment, failing fast with a message that
 // names the variable when a value is unusable. docs/deploying.md documents every variable.
 
+import type { LobbyAuth } from './auth.js'
+
 /** How much the node logs; each level includes the ones after it. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -30,6 +32,8 @@ export interface LobbyConfig {
   coalesce: boolean
   /** `LOG_LEVEL`. @default 'info' */
   logLevel: LogLevel
+  /** `LOBBY_AUTH` (`params` or `token`); token mode needs `SECRET_KEY_BASE`. @default params */
+  auth: LobbyAuth
 }
 
 /** A configuration value the lobby cannot use; the message names the variable. */
@@ -86,6 +90,22 @@ function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   return found
 }
 
+function auth(env: NodeJS.ProcessEnv): LobbyAuth {
+  const mode = (env['LOBBY_AUTH'] ?? '').trim().toLowerCase() || 'params'
+  if (mode === 'params') return { mode }
+  if (mode !== 'token')
+    throw new ConfigError(
+      `LOBBY_AUTH must be params or token, got ${JSON.stringify(env['LOBBY_AUTH'])}`,
+    )
+  const secret = env['SECRET_KEY_BASE'] ?? ''
+  if (Buffer.byteLength(secret) < 64) {
+    throw new ConfigError(
+      'SECRET_KEY_BASE must be at least 64 bytes when LOBBY_AUTH=token (e.g. `openssl rand -base64 48`)',
+    )
+  }
+  return { mode, secret }
+}
+
 /**
  * Parses the lobby's environment variables (see {@link LobbyConfig} for names and defaults).
  * @throws ConfigError naming the variable when a value is unusable.
@@ -106,5 +126,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     permdownOnShutdown: bool(env, 'PERMDOWN_ON_SHUTDOWN', true),
     coalesce: bool(env, 'PRESENCE_COALESCE', true),
     logLevel: logLevel(env),
+    auth: auth(env),
   }
 }

@@ -16,6 +16,7 @@ import type { PubSub } from '@plume/pubsub'
 import { Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
 import { createOps, type OpsOptions } from './ops.js'
+import { connectWith, serveToken, type LobbyAuth } from './auth.js'
 
 type Assigns = { user_id: string }
 
@@ -35,9 +36,9 @@ export interface LobbyOptions extends OpsOptions {
   longpoll?: LongPollOptions
   /** The socket's abuse limits. @default @plume/server's DEFAULT_LIMITS */
   limits?: LimitOptions
+  /** Who a connection is: the `user_id` param, or a signed token. @default { mode: 'params' } */
+  auth?: LobbyAuth
 }
-
-const MAX_NAME = 64
 
 function roomChannel(presence: Presence): ChannelHandler<Assigns> {
   return {
@@ -61,6 +62,7 @@ export function createLobby(options: LobbyOptions) {
     pubsub: options.pubsub,
     ...(options.logger && { logger: options.logger }),
   })
+  const auth = options.auth ?? { mode: 'params' }
   const tracker = createTracker(options)
   const presence = new Presence({
     tracker,
@@ -69,18 +71,15 @@ export function createLobby(options: LobbyOptions) {
     ...(options.scheduler && { scheduler: options.scheduler }),
   })
   endpoint.socket('/socket', {
-    connect(params) {
-      const name = params['user_id']
-      if (!name || name === 'undefined' || name.length > MAX_NAME) return false
-      return { user_id: name }
-    },
+    connect: connectWith(auth),
     channels: [['room:*', roomChannel(presence)]],
     longpoll: options.longpoll ?? true,
     ...(options.limits && { limits: options.limits }),
   })
   const ops = createOps(endpoint, tracker, options)
   const http = createServer((req, res) => {
-    if (!ops.handle(req, res)) void serveStatic(options.publicDir, req, res)
+    if (!ops.handle(req, res) && !serveToken(auth, req, res))
+      void serveStatic(options.publicDir, req, res)
   })
   endpoint.attach(http)
   return {

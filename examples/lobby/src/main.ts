@@ -36,6 +36,7 @@ async function buildLobby(
     broadcastPeriod: config.broadcastPeriod,
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
+    auth: config.auth,
     ...(!config.coalesce && { coalesce: false as const }),
   }
   if (cluster.isWorker) return (await import('./worker.js')).workerLobby(config, logger, shared)

@@ -63,9 +63,15 @@ function hostOf(hostHeader: string | undefined): string | undefined {
 
 /**
  * Compiles a policy. A request without an Origin header is always allowed; with checking
- * on, an Origin that does not parse to a host is refused.
+ * on, an Origin that does not parse to a host is refused. No policy means "check" when the
+ * endpoint knows its host (a browser page from any other site must not borrow the user's
+ * cookies to open a socket), and "allow all" otherwise.
  */
-export function compileOriginCheck(policy: CheckOrigin, host: string | undefined): OriginCheck {
+export function compileOriginCheck(
+  given: CheckOrigin | undefined,
+  host: string | undefined,
+): OriginCheck {
+  const policy = given ?? host !== undefined
   if (policy === false) return () => true
   let test: (url: URL, requestHost: string | undefined) => boolean
   if (policy === true) {

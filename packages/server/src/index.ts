@@ -79,3 +79,11 @@ export type {
   LimitName,
   LimitHitEvent,
 } from './events.js'
+export {
+  signToken,
+  verifyToken,
+  DEFAULT_TOKEN_MAX_AGE,
+  MIN_SECRET_BYTES,
+  TOKEN_KEY_ITERATIONS,
+} from './token.js'
+export type { SignOptions, VerifyOptions, TokenResult, TokenFailure } from './token.js'

@@ -78,7 +78,7 @@ export class SocketHandler implements Router {
     this.#routes = new Routes(options.channels)
     this.#serializers = options.serializers ?? defaultSerializers
     this.#originCheck = compileOriginCheck(
-      options.checkOrigin ?? defaults.checkOrigin ?? false,
+      options.checkOrigin ?? defaults.checkOrigin,
       defaults.host,
     )
     this.#logger = defaults.logger

@@ -235,7 +235,10 @@ export interface EndpointOptions {
   scheduler?: Scheduler
   /** @default warnings and errors to the console */
   logger?: Logger
-  /** Origin policy of every socket (overridable per socket). @default false */
+  /**
+   * Origin policy of every socket (overridable per socket).
+   * @default true when `host` is set (only pages of that host may connect), false otherwise
+   */
   checkOrigin?: CheckOrigin
   /** The host `checkOrigin: true` compares with. @default the request's Host header */
   host?: string

@@ -12,6 +12,13 @@ describe('compileOriginCheck', () => {
     assert.equal(compileOriginCheck(['https://a.com'], undefined)(undefined, 'x'), true)
   })
 
+  it('no policy checks against the configured host, and allows all when there is none', () => {
+    const withHost = compileOriginCheck(undefined, 'app.test')
+    assert.equal(withHost('https://app.test', 'x'), true)
+    assert.equal(withHost('https://evil.test', 'app.test'), false)
+    assert.equal(compileOriginCheck(undefined, undefined)('https://evil.test', 'x'), true)
+  })
+
   it('true compares the host with the configured host, or else the Host header', () => {
     const configured = compileOriginCheck(true, 'example.com')
     assert.equal(configured('https://example.com:8443', 'other'), true)
@@ -76,6 +83,14 @@ describe('check_origin on the WebSocket handshake', () => {
       { checkOrigin: true, host: 'app.test' },
     )
     assert.equal(await refusedStatus(wsUrl, { headers: { origin: 'https://other.test' } }), 403)
+    const c = await RawClient.open(wsUrl, undefined, { origin: 'https://app.test' })
+    await c.close()
+    await endpoint.close()
+  })
+
+  it('an endpoint that knows its host refuses a foreign origin with 403 by default', async () => {
+    const { endpoint, wsUrl } = await startEndpoint({ channels: [] }, { host: 'app.test' })
+    assert.equal(await refusedStatus(wsUrl, { headers: { origin: 'https://evil.test' } }), 403)
     const c = await RawClient.open(wsUrl, undefined, { origin: 'https://app.test' })
     await c.close()
     await endpoint.close()

@@ -15,6 +15,8 @@ export type TrackerErrorCode =
   | 'STOPPED'
   /** An argument of the wrong kind (non-string topic, non-object meta…). */
   | 'INVALID_ARGUMENT'
+  /** A meta the wire cannot carry: non-JSON value, cycle, too deep or over `maxMetaBytes`. */
+  | 'INVALID_META'
 
 /**
  * Error thrown by @plume/tracker.

@@ -6,6 +6,7 @@ import type { Logger, PubSub } from '@plume/pubsub'
 import { TrackerError } from './errors.js'
 import { systemScheduler, type Scheduler } from './scheduler.js'
 import type { DiffListener } from './diff.js'
+import { DEFAULT_MAX_META_BYTES } from './meta-limits.js'
 
 /** Options of {@link Tracker}. */
 export interface TrackerOptions {
@@ -55,6 +56,11 @@ export interface TrackerOptions {
    * diff. Same contract as {@link Tracker.onDiff} listeners. @default none
    */
   handleDiff?: DiffListener
+  /**
+   * Largest meta accepted by `track`/`update`, in UTF-8 bytes of its JSON encoding; bigger
+   * metas throw TrackerError INVALID_META. @default 4096
+   */
+  maxMetaBytes?: number
 }
 
 /** Options after defaults and validation. */
@@ -73,6 +79,7 @@ export interface ResolvedOptions {
   readonly maxDeltaSizes: readonly number[]
   readonly logger: Logger
   readonly random: () => number
+  readonly maxMetaBytes: number
 }
 
 /** The longest delay `setTimeout` honours (2^31 - 1 ms). */
@@ -208,5 +215,6 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
     clockSamplePeriods: int('clockSamplePeriods', o.clockSamplePeriods ?? 2, 1),
     maxDeltaSizes: resolveDeltaSizes(o.maxDeltaSizes),
     logger: o.logger ?? consoleLogger,
+    maxMetaBytes: int('maxMetaBytes', o.maxMetaBytes ?? DEFAULT_MAX_META_BYTES, 2),
   }
 }

@@ -1,7 +1,7 @@
 // The Tracker: a pool of shards per node. Every operation on a topic goes to
 // shard fnv1a32(topic) mod poolSize, which replicates only with the same-numbered shard of
 // the other nodes. Reads are served from the shard's state without any round trip.
-import { metaProblem, replicaRef, stringProblem } from '@plume/crdt'
+import { replicaRef, stringProblem } from '@plume/crdt'
 import type { ReplicaInfo } from '@plume/crdt'
 import type { DiffListener, Meta, PresenceDiff } from './diff.js'
 import { TrackerError } from './errors.js'
@@ -9,6 +9,7 @@ import { newVsn, shardFor } from './ids.js'
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js'
 import { Shard } from './shard.js'
 import { presenceStats, type PresenceStats } from './stats.js'
+import { checkWireMeta } from './meta-limits.js'
 
 type Lifecycle = 'idle' | 'started' | 'stopped'
 
@@ -16,12 +17,6 @@ type Lifecycle = 'idle' | 'started' | 'stopped'
 function checkString(name: string, v: unknown): void {
   const problem = stringProblem(name, v)
   if (problem !== undefined) throw new TrackerError('INVALID_ARGUMENT', problem)
-}
-
-function checkMeta(meta: unknown): Meta {
-  const problem = metaProblem(meta)
-  if (problem !== undefined) throw new TrackerError('INVALID_ARGUMENT', problem)
-  return meta as Meta
 }
 
 /**
@@ -81,7 +76,8 @@ export class Tracker {
   /**
    * Tracks `key` on `topic` for `owner` (a cluster-unique id of a channel or connection).
    * Returns the new presence's phx_ref.
-   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, INVALID_ARGUMENT
+   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, INVALID_ARGUMENT, INVALID_META (a meta
+   *   the wire cannot carry; see {@link checkWireMeta})
    */
   track(owner: string, topic: string, key: string, meta: Meta): string {
     const shard = this.#writable(owner, topic, key)
@@ -91,8 +87,9 @@ export class Tracker {
         `already tracked: owner ${owner}, topic ${topic}, key ${key}`,
       )
     }
+    const checked = checkWireMeta(meta, this.#o.maxMetaBytes)
     const phxRef = shard.nextRef()
-    const full = { ...checkMeta(meta), phx_ref: phxRef }
+    const full = { ...checked, phx_ref: phxRef }
     shard.state.join(owner, topic, key, full)
     shard.changed()
     this.#emit(topic, { joins: [[key, full]], leaves: [] })
@@ -126,7 +123,7 @@ export class Tracker {
   /**
    * Replaces a presence's meta (a map, or a function of the old meta). The new meta gets a
    * fresh phx_ref and `phx_ref_prev`; listeners see one diff with the leave and the join.
-   * @throws TrackerError NO_PRESENCE, NOT_STARTED, INVALID_ARGUMENT
+   * @throws TrackerError NO_PRESENCE, NOT_STARTED, INVALID_ARGUMENT, INVALID_META
    */
   update(owner: string, topic: string, key: string, meta: Meta | ((old: Meta) => Meta)): string {
     const shard = this.#writable(owner, topic, key)
@@ -137,7 +134,8 @@ export class Tracker {
         `no presence: owner ${owner}, topic ${topic}, key ${key}`,
       )
     const oldMeta = old.meta as Meta
-    const next = checkMeta(typeof meta === 'function' ? meta({ ...oldMeta }) : meta)
+    const given = typeof meta === 'function' ? meta({ ...oldMeta }) : meta
+    const next = checkWireMeta(given, this.#o.maxMetaBytes)
     const phxRef = shard.nextRef()
     const full = { ...next, phx_ref: phxRef, phx_ref_prev: oldMeta['phx_ref'] }
     shard.state.update(owner, topic, key, full)

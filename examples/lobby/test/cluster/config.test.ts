@@ -25,6 +25,7 @@ describe('readConfig', () => {
       permdownOnShutdown: true,
       coalesce: true,
       logLevel: 'info',
+      auth: { mode: 'params' },
     })
   })
 
@@ -56,6 +57,12 @@ describe('readConfig', () => {
       permdownOnShutdown: false,
       coalesce: false,
       logLevel: 'warn',
+      auth: { mode: 'params' },
+    })
+    const secret = 'x'.repeat(64)
+    assert.deepEqual(readConfig({ LOBBY_AUTH: 'token', SECRET_KEY_BASE: secret }).auth, {
+      mode: 'token',
+      secret,
     })
   })
 
@@ -69,6 +76,9 @@ describe('readConfig', () => {
       [{ PERMDOWN_ON_SHUTDOWN: 'maybe' }, /PERMDOWN_ON_SHUTDOWN must be true or false/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
       [{ PRESENCE_COALESCE: 'sometimes' }, /PRESENCE_COALESCE must be true or false/],
+      [{ LOBBY_AUTH: 'magic' }, /LOBBY_AUTH must be params or token/],
+      [{ LOBBY_AUTH: 'token' }, /SECRET_KEY_BASE must be at least 64 bytes/],
+      [{ LOBBY_AUTH: 'token', SECRET_KEY_BASE: 'short' }, /SECRET_KEY_BASE must be/],
     ]
     for (const [env, message] of cases) {
       assert.throws(

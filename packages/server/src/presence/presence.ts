@@ -139,7 +139,8 @@ export class Presence {
   /**
    * Tracks `key` on the channel's topic; returns the new `phx_ref`. Its presences leave when
    * the channel ends (at once if it already has).
-   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT
+   * @throws TrackerError ALREADY_TRACKED, NOT_STARTED, STOPPED, INVALID_ARGUMENT, INVALID_META
+   *   (a meta the wire cannot carry: non-JSON value, cycle, over the tracker's maxMetaBytes)
    * @throws ServerError RATE_LIMITED past the connection's `presenceUpdatesPerWindow`
    *   (escaping `handleIn`, it is answered `{reason: 'too many presence updates'}`)
    */
