@@ -11,7 +11,7 @@ const MAIN = fileURLToPath(new URL('../../../src/main.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url))
 const FIXED = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', PERMDOWN_ON_SHUTDOWN: 'true' }
 const READY = /lobby: (\d+) workers on http:\/\/127\.0\.0\.1:(\d+)\//
-const WORKER = /lobby node (\S+-w(\d+)) on http:\/\/\S+ \{[^}]*pid: (\d+)/g
+const WORKER = /lobby node (\S+-w(\d+)) on http:\/\/\S+ .*?pid=(\d+)/g
 const UPGRADE = /lobby worker (\S+-w\d+): websocket \S*user_id=([^&\s]+)/g
 
 const alive = new Set<ChildProcess>()
