@@ -112,7 +112,7 @@ describe('Socket connect / disconnect', () => {
     assert.deepEqual(t.closedWith, { code: 1000, reason: 'bye' })
     assert.equal(called, true)
     assert.deepEqual(closes, [1000])
-    assert.equal(socket.connection, null)
+    assert.equal(socket.conn, null, 'no transport left')
     fx.clock.advance(60_000)
     assert.equal(FakeTransport.instances.length, 1)
     assert.doesNotThrow(() => socket.disconnect())
