@@ -6,10 +6,14 @@ import { startBroker, waitFor, type Broker, type BrokerKind } from '@plume/testk
 import { LobbyNode } from './lobby-node.js'
 import { LobbyClient } from './watcher.js'
 
-/** Tracker periods of every test node: short, but far above scheduling noise on 2 cores. */
+/**
+ * Tracker periods of every test node: short, but far above scheduling noise on 2 cores. The
+ * down period must exceed a node restart (the restart scenario proves a new incarnation
+ * replaces the old one before the down period could), which takes 1.3–4 s on a busy machine.
+ */
 export const PERIODS = {
   broadcast: 100,
-  down: 3000,
+  down: 6000,
   permdown: 20_000,
   nodeTtl: 500,
   reconnect: 250,
@@ -27,6 +31,8 @@ export function nodeEnv(
     TRACKER_PERMDOWN_PERIOD_MS: String(PERIODS.permdown),
     PUBSUB_NODE_TTL_MS: String(PERIODS.nodeTtl),
     PUBSUB_RECONNECT_MS: String(PERIODS.reconnect),
+    // Metrics are not under test here; leaving prom-client out makes nodes start faster.
+    METRICS: 'false',
     ...extra,
   }
 }
