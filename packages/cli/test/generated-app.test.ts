@@ -137,10 +137,12 @@ describe('plume gen', () => {
   it('channel Room and presence ChatPresence add modules that type-check and tests that pass', async () => {
     await plume('gen', 'channel', 'Room')
     await plume('gen', 'presence', 'ChatPresence')
+    const channelTest = readFileSync(join(app, 'test/room-channel.test.ts'), 'utf8')
+    assert.match(channelTest, /from '@plume\/server\/testing'/, 'the channel test uses the helpers')
     const presence = readFileSync(join(app, 'src/chat-presence.ts'), 'utf8')
     assert.match(presence, /new Tracker\(\{ pubsub: endpoint\.pubsub, name: 'chat_presence' \}\)/)
     const output = await typecheckAndTest('test/room-channel.test.ts', 'test/chat-presence.test.ts')
-    assert.match(output, /# pass 4/)
+    assert.match(output, /# pass 5/)
     assert.match(output, /ping is answered with its own payload/)
     assert.match(output, /a tracked presence is listed under its key with its meta/)
   })
