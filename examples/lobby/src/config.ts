@@ -26,6 +26,8 @@ export interface LobbyConfig {
   permdownPeriod: number | undefined
   /** `PERMDOWN_ON_SHUTDOWN`: on SIGTERM, tell peers to drop our presences at once. @default true */
   permdownOnShutdown: boolean
+  /** `TRACKER_PRESET=phoenix`: Phoenix.Tracker's timing (tick-only replication, 30 s down). */
+  phoenixTracker: boolean
   /** `PRESENCE_COALESCE`: merge a busy room's diffs; false sends one per change. @default true */
   coalesce: boolean
   /** `LOG_LEVEL`. @default 'info' */
@@ -72,6 +74,13 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`)
 }
 
+function trackerPreset(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env['TRACKER_PRESET'] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === 'default') return false
+  if (raw === 'phoenix') return true
+  throw new ConfigError(`TRACKER_PRESET must be default or phoenix, got ${JSON.stringify(raw)}`)
+}
+
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
 
 function logLevel(env: NodeJS.ProcessEnv): LogLevel {
@@ -104,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     downPeriod: positive(env, 'TRACKER_DOWN_PERIOD_MS'),
     permdownPeriod: positive(env, 'TRACKER_PERMDOWN_PERIOD_MS'),
     permdownOnShutdown: bool(env, 'PERMDOWN_ON_SHUTDOWN', true),
+    phoenixTracker: trackerPreset(env),
     coalesce: bool(env, 'PRESENCE_COALESCE', true),
     logLevel: logLevel(env),
   }

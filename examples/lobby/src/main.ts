@@ -38,6 +38,7 @@ function buildLobby(config: LobbyConfig, logger: Logger): Lobby {
     broadcastPeriod: config.broadcastPeriod,
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
+    phoenixTracker: config.phoenixTracker,
     ...(!config.coalesce && { coalesce: false as const }),
     logger,
   })

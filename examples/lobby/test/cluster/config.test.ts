@@ -23,6 +23,7 @@ describe('readConfig', () => {
       downPeriod: undefined,
       permdownPeriod: undefined,
       permdownOnShutdown: true,
+      phoenixTracker: false,
       coalesce: true,
       logLevel: 'info',
     })
@@ -41,6 +42,7 @@ describe('readConfig', () => {
       TRACKER_PERMDOWN_PERIOD_MS: '5000',
       PERMDOWN_ON_SHUTDOWN: 'false',
       PRESENCE_COALESCE: 'false',
+      TRACKER_PRESET: 'Phoenix',
       LOG_LEVEL: 'WARN',
     })
     assert.deepEqual(config, {
@@ -54,6 +56,7 @@ describe('readConfig', () => {
       downPeriod: 1000,
       permdownPeriod: 5000,
       permdownOnShutdown: false,
+      phoenixTracker: true,
       coalesce: false,
       logLevel: 'warn',
     })
@@ -69,6 +72,7 @@ describe('readConfig', () => {
       [{ PERMDOWN_ON_SHUTDOWN: 'maybe' }, /PERMDOWN_ON_SHUTDOWN must be true or false/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
       [{ PRESENCE_COALESCE: 'sometimes' }, /PRESENCE_COALESCE must be true or false/],
+      [{ TRACKER_PRESET: 'erlang' }, /TRACKER_PRESET must be default or phoenix/],
     ]
     for (const [env, message] of cases) {
       assert.throws(
