@@ -9,6 +9,7 @@ import { fanout } from './fanout.js'
 import { gcAvailable, markdownTable, type Benchmark, type Row } from './harness.js'
 import { presenceSync } from './presence-sync.js'
 import { scale } from './scale.js'
+import { systemStorm } from './system/storm.js'
 import { trackerThroughput } from './tracker-throughput.js'
 
 const ALL: readonly Benchmark[] = [
@@ -19,6 +20,9 @@ const ALL: readonly Benchmark[] = [
   bundleSize,
   scale,
 ]
+
+// System benchmarks spawn processes and take minutes: they run only when named.
+const SYSTEM: readonly Benchmark[] = [systemStorm]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]
@@ -38,13 +42,14 @@ function cpuModel(): string {
 
 function select(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...ALL]
-  const unknown = names.filter((n) => !ALL.some((b) => b.name === n))
+  const known = [...ALL, ...SYSTEM]
+  const unknown = names.filter((n) => !known.some((b) => b.name === n))
   if (unknown.length > 0) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}`)
-    console.error(`available: ${ALL.map((b) => b.name).join(', ')}`)
+    console.error(`available: ${known.map((b) => b.name).join(', ')}`)
     process.exit(2)
   }
-  return ALL.filter((b) => names.includes(b.name))
+  return known.filter((b) => names.includes(b.name))
 }
 
 async function main(): Promise<void> {
