@@ -9,6 +9,7 @@ import { fanout } from './fanout.js'
 import { gcAvailable, markdownTable, type Benchmark, type Row } from './harness.js'
 import { presenceSync } from './presence-sync.js'
 import { scale } from './scale.js'
+import { systemFailover } from './system/failover.js'
 import { systemLatency } from './system/latency.js'
 import { systemStorm } from './system/storm.js'
 import { trackerThroughput } from './tracker-throughput.js'
@@ -23,7 +24,7 @@ const ALL: readonly Benchmark[] = [
 ]
 
 // System benchmarks spawn processes and take minutes: they run only when named.
-const SYSTEM: readonly Benchmark[] = [systemStorm, systemLatency]
+const SYSTEM: readonly Benchmark[] = [systemStorm, systemLatency, systemFailover]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]

@@ -34,7 +34,7 @@ async function measure(
   try {
     const [a, b] = cluster.nodes
     if (!a || !b) throw new Error('cluster did not start')
-    const watcher = new Watcher(b.port, n, n + 1)
+    const watcher = new Watcher(b.port, n, n)
     await watcher.client.joined
     const runs = Array.from({ length: n }, (_, i) =>
       sample(a.port, i, watcher, Math.random() * windowMs),
