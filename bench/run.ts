@@ -12,6 +12,7 @@ import { scale } from './scale.js'
 import { systemFailover } from './system/failover.js'
 import { systemLatency } from './system/latency.js'
 import { systemStorm } from './system/storm.js'
+import { systemTransfer } from './system/transfer.js'
 import { trackerThroughput } from './tracker-throughput.js'
 
 const ALL: readonly Benchmark[] = [
@@ -24,7 +25,7 @@ const ALL: readonly Benchmark[] = [
 ]
 
 // System benchmarks spawn processes and take minutes: they run only when named.
-const SYSTEM: readonly Benchmark[] = [systemStorm, systemLatency, systemFailover]
+const SYSTEM: readonly Benchmark[] = [systemStorm, systemLatency, systemFailover, systemTransfer]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]
