@@ -11,6 +11,7 @@ import { presenceSync } from './presence-sync.js'
 import { scale } from './scale.js'
 import { systemFailover } from './system/failover.js'
 import { systemLatency } from './system/latency.js'
+import { systemMemory } from './system/memory.js'
 import { systemStorm } from './system/storm.js'
 import { systemTransfer } from './system/transfer.js'
 import { trackerThroughput } from './tracker-throughput.js'
@@ -25,7 +26,13 @@ const ALL: readonly Benchmark[] = [
 ]
 
 // System benchmarks spawn processes and take minutes: they run only when named.
-const SYSTEM: readonly Benchmark[] = [systemStorm, systemLatency, systemFailover, systemTransfer]
+const SYSTEM: readonly Benchmark[] = [
+  systemStorm,
+  systemLatency,
+  systemFailover,
+  systemTransfer,
+  systemMemory,
+]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]
