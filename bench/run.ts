@@ -11,6 +11,11 @@ import { gcAvailable, markdownTable, type Benchmark, type Row } from './harness.
 import { multicore } from './multicore.js'
 import { presenceSync } from './presence-sync.js'
 import { scale } from './scale.js'
+import { systemFailover } from './system/failover.js'
+import { systemLatency } from './system/latency.js'
+import { systemMemory } from './system/memory.js'
+import { systemStorm } from './system/storm.js'
+import { systemTransfer } from './system/transfer.js'
 import { trackerThroughput } from './tracker-throughput.js'
 
 const ALL: readonly Benchmark[] = [
@@ -22,7 +27,15 @@ const ALL: readonly Benchmark[] = [
   scale,
 ]
 /** Run only when named: they fork server and load processes and take minutes. */
-const NAMED_ONLY: readonly Benchmark[] = [multicore, abuse]
+const NAMED_ONLY: readonly Benchmark[] = [
+  multicore,
+  abuse,
+  systemStorm,
+  systemLatency,
+  systemFailover,
+  systemTransfer,
+  systemMemory,
+]
 
 function reexecWithGc(): never {
   const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)]

@@ -28,6 +28,8 @@ export interface LobbyConfig {
   permdownPeriod: number | undefined
   /** `PERMDOWN_ON_SHUTDOWN`: on SIGTERM, tell peers to drop our presences at once. @default true */
   permdownOnShutdown: boolean
+  /** `TRACKER_PRESET=phoenix`: Phoenix.Tracker's timing (tick-only replication, 30 s down). */
+  phoenixTracker: boolean
   /** `PRESENCE_COALESCE`: merge a busy room's diffs; false sends one per change. @default true */
   coalesce: boolean
   /** `LOG_LEVEL`. @default 'info' */
@@ -74,6 +76,13 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes'].includes(value)) return true
   if (['0', 'false', 'no'].includes(value)) return false
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`)
+}
+
+function trackerPreset(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env['TRACKER_PRESET'] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === 'default') return false
+  if (raw === 'phoenix') return true
+  throw new ConfigError(`TRACKER_PRESET must be default or phoenix, got ${JSON.stringify(raw)}`)
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
@@ -124,6 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     downPeriod: positive(env, 'TRACKER_DOWN_PERIOD_MS'),
     permdownPeriod: positive(env, 'TRACKER_PERMDOWN_PERIOD_MS'),
     permdownOnShutdown: bool(env, 'PERMDOWN_ON_SHUTDOWN', true),
+    phoenixTracker: trackerPreset(env),
     coalesce: bool(env, 'PRESENCE_COALESCE', true),
     logLevel: logLevel(env),
     auth: auth(env),

@@ -13,7 +13,7 @@ import type {
   PresenceOptions,
 } from '@plume/server'
 import type { PubSub } from '@plume/pubsub'
-import { Tracker } from '@plume/tracker'
+import { PHOENIX_TRACKER, Tracker } from '@plume/tracker'
 import type { Scheduler } from '@plume/tracker'
 import { createOps, type OpsOptions } from './ops.js'
 import { connectWith, serveToken, type LobbyAuth } from './auth.js'
@@ -28,6 +28,8 @@ export interface LobbyOptions extends OpsOptions {
   broadcastPeriod?: number
   downPeriod?: number | undefined
   permdownPeriod?: number | undefined
+  /** Phoenix.Tracker's timing (`PHOENIX_TRACKER`), for side-by-side baselines. @default false */
+  phoenixTracker?: boolean
   scheduler?: Scheduler
   logger?: Logger
   /** Presence's diff merging; `false` sends one diff per change as Phoenix does. @default on */
@@ -108,6 +110,7 @@ export function createLobby(options: LobbyOptions) {
 function createTracker(options: LobbyOptions): Tracker {
   return new Tracker({
     pubsub: options.pubsub,
+    ...(options.phoenixTracker === true && PHOENIX_TRACKER),
     ...(options.broadcastPeriod !== undefined && { broadcastPeriod: options.broadcastPeriod }),
     ...(options.downPeriod !== undefined && { downPeriod: options.downPeriod }),
     ...(options.permdownPeriod !== undefined && { permdownPeriod: options.permdownPeriod }),

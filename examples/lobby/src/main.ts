@@ -37,6 +37,7 @@ async function buildLobby(
     downPeriod: config.downPeriod,
     permdownPeriod: config.permdownPeriod,
     auth: config.auth,
+    phoenixTracker: config.phoenixTracker,
     ...(!config.coalesce && { coalesce: false as const }),
   }
   if (cluster.isWorker) return (await import('./worker.js')).workerLobby(config, logger, shared)

@@ -23,6 +23,7 @@ describe('readConfig', () => {
       downPeriod: undefined,
       permdownPeriod: undefined,
       permdownOnShutdown: true,
+      phoenixTracker: false,
       coalesce: true,
       logLevel: 'info',
       auth: { mode: 'params' },
@@ -42,6 +43,7 @@ describe('readConfig', () => {
       TRACKER_PERMDOWN_PERIOD_MS: '5000',
       PERMDOWN_ON_SHUTDOWN: 'false',
       PRESENCE_COALESCE: 'false',
+      TRACKER_PRESET: 'Phoenix',
       LOG_LEVEL: 'WARN',
     })
     assert.deepEqual(config, {
@@ -55,6 +57,7 @@ describe('readConfig', () => {
       downPeriod: 1000,
       permdownPeriod: 5000,
       permdownOnShutdown: false,
+      phoenixTracker: true,
       coalesce: false,
       logLevel: 'warn',
       auth: { mode: 'params' },
@@ -79,6 +82,7 @@ describe('readConfig', () => {
       [{ LOBBY_AUTH: 'magic' }, /LOBBY_AUTH must be params or token/],
       [{ LOBBY_AUTH: 'token' }, /SECRET_KEY_BASE must be at least 64 bytes/],
       [{ LOBBY_AUTH: 'token', SECRET_KEY_BASE: 'short' }, /SECRET_KEY_BASE must be/],
+      [{ TRACKER_PRESET: 'erlang' }, /TRACKER_PRESET must be default or phoenix/],
     ]
     for (const [env, message] of cases) {
       assert.throws(

@@ -1,0 +1,53 @@
+// A load process of the system benchmarks: opens raw-protocol clients to a lobby on request,
+// each joining room:lobby and applying presence, and reports (wall-clock ms, comparable across
+// processes) the moment every one of its clients holds the expected number of keys.
+import type { FromLoad, ToLoad } from './load-protocol.js'
+import { heartbeatAll, lobbyUrl, WireClient } from './wire-client.js'
+
+const clients: WireClient[] = []
+let expected = Number.POSITIVE_INFINITY
+let converged = 0
+
+const reply = (msg: FromLoad): void => void process.send?.(msg)
+
+function check(client: WireClient): void {
+  if (client.count !== expected) return
+  if (++converged === clients.length) reply({ t: 'converged', at: Date.now() })
+}
+
+async function open(msg: Extract<ToLoad, { t: 'open' }>): Promise<void> {
+  for (let done = 0; done < msg.count; done += msg.concurrency) {
+    const batch = Array.from({ length: Math.min(msg.concurrency, msg.count - done) }, (_, i) => {
+      const url = lobbyUrl(msg.port, msg.from + done + i)
+      return new WireClient(url, 'room:lobby', msg.maxKeys, (_i, _p, c) => check(c))
+    })
+    clients.push(...batch)
+    await Promise.all(batch.map((c) => c.joined))
+  }
+  heartbeatAll(clients)
+  reply({ t: 'opened', at: Date.now() })
+}
+
+function expect(keys: number): void {
+  expected = keys
+  converged = clients.filter((c) => c.count === keys).length
+  if (clients.length > 0 && converged === clients.length) reply({ t: 'converged', at: Date.now() })
+}
+
+function stats(): FromLoad {
+  let frames = 0
+  let bytes = 0
+  for (const c of clients) {
+    frames += c.frames
+    bytes += c.bytes
+  }
+  return { t: 'stats', frames, bytes, minView: Math.min(...clients.map((c) => c.count)) }
+}
+
+process.on('message', (msg: ToLoad) => {
+  if (msg.t === 'open') open(msg).catch((e: unknown) => reply({ t: 'failed', error: String(e) }))
+  else if (msg.t === 'expect') expect(msg.keys)
+  else if (msg.t === 'stats') reply(stats())
+  else process.exit(0)
+})
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,15 @@
+// Messages between a system benchmark (parent) and its load processes (load-client.ts).
+
+/** Parent → load process. */
+export type ToLoad =
+  | { t: 'open'; port: number; from: number; count: number; maxKeys: number; concurrency: number }
+  | { t: 'expect'; keys: number }
+  | { t: 'stats' }
+  | { t: 'close' }
+
+/** Load process → parent. */
+export type FromLoad =
+  | { t: 'opened'; at: number }
+  | { t: 'converged'; at: number }
+  | { t: 'stats'; frames: number; bytes: number; minView: number }
+  | { t: 'failed'; error: string }
