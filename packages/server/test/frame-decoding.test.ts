@@ -12,7 +12,7 @@ import { ManualScheduler } from '@plume/tracker'
 import { ok, reply, type ChannelHandler } from '@plume/server'
 import { Connection } from '../src/connection.js'
 import type { SocketLike } from '../src/transports/socket-like.js'
-import { captureLogger } from './helpers.js'
+import { captureLogger, stubEndpoint } from './helpers.js'
 
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31)
 console.log(`frame decoding seed=${SEED} (replay with FC_SEED=${SEED})`)
@@ -69,14 +69,7 @@ function open(serializer: ServerSerializer): {
     assigns: {},
     socketId: null,
     router: { route: (t) => (t.startsWith('room:') ? Echo : undefined), maxChannels: 3 },
-    endpoint: {
-      pubsub,
-      nodeName: 'n',
-      connectionCount: 1,
-      scheduler,
-      broadcast: () => Promise.resolve(),
-      localBroadcast: () => {},
-    },
+    endpoint: stubEndpoint(pubsub, scheduler),
     pubsub,
     scheduler,
     logger,

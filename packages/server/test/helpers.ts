@@ -3,13 +3,22 @@
 
 import { WebSocket } from 'ws'
 import { within } from '@plume/testkit'
+import type { PubSub } from '@plume/pubsub'
+import type { Scheduler } from '@plume/tracker'
 import {
   Endpoint,
   type Assigns,
+  type ChannelEndpoint,
   type EndpointOptions,
   type Logger,
   type SocketOptions,
 } from '@plume/server'
+
+/** The endpoint a Connection built by hand sees: broadcasts go nowhere. */
+export function stubEndpoint(pubsub: PubSub, scheduler: Scheduler): ChannelEndpoint {
+  const broadcast = (): Promise<void> => Promise.resolve()
+  return { pubsub, nodeName: 'n', connectionCount: 1, scheduler, broadcast, localBroadcast() {} }
+}
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error'

@@ -13,7 +13,7 @@ import { Connection } from '../src/connection.js'
 import { resolveLimits } from '../src/limits/options.js'
 import { KeyedCounter } from '../src/limits/rate.js'
 import type { SocketLike } from '../src/transports/socket-like.js'
-import { captureLogger } from './helpers.js'
+import { captureLogger, stubEndpoint } from './helpers.js'
 
 type Wire = [string | null, string | null, string, string, Record<string, unknown>]
 
@@ -72,14 +72,7 @@ function open(
     assigns: {},
     socketId: null,
     router: { route: () => handler, maxChannels: 100, limits: resolveLimits(limits), members },
-    endpoint: {
-      pubsub,
-      nodeName: 'n',
-      connectionCount: 1,
-      scheduler,
-      broadcast: () => Promise.resolve(),
-      localBroadcast: () => {},
-    },
+    endpoint: stubEndpoint(pubsub, scheduler),
     pubsub,
     scheduler,
     logger: captureLogger(),
