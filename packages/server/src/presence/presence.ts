@@ -4,7 +4,8 @@
 // order, and links each tracked channel so its presences leave when the channel ends.
 // The semantics users see are described in docs/presence.md.
 import { TrackerError } from '@plume/tracker'
-import { ServerError } from '../errors.js'
+import { admitUpdate, keyString, target, topicOf } from './arguments.js'
+import type { PresenceChannel } from './arguments.js'
 import type { Meta, PresenceDiff, Tracker } from '@plume/tracker'
 import { defaultLogger } from '../logger.js'
 import type { Logger } from '../types.js'
@@ -18,14 +19,7 @@ import type { CoalesceOptions } from './diff-pipeline.js'
 import { systemScheduler } from '../time.js'
 import type { Scheduler } from '../time.js'
 
-/** What Presence needs of a channel: a cluster-unique owner id, a topic, an end hook. */
-export interface PresenceChannel {
-  readonly ownerId: string
-  readonly topic: string
-  onTerminate(fn: () => void): () => void
-  /** Counts one track/update against the connection's `presenceUpdatesPerWindow`. */
-  admitPresenceUpdate?(): boolean
-}
+export type { PresenceChannel } from './arguments.js'
 
 /** Where diffs go: the endpoint's encode-once local broadcast. */
 export interface DiffSink {
@@ -284,36 +278,6 @@ export class Presence {
       }
     })
   }
-}
-
-function target(args: readonly unknown[]): [owner: string, topic: string, key: string] {
-  if (typeof args[0] === 'string') return [args[0], args[1] as string, keyString(args[2])]
-  const channel = args[0] as PresenceChannel
-  return [channel.ownerId, channel.topic, keyString(args[1])]
-}
-
-/** A channel's connection over its presence update budget: refused before the tracker sees it. */
-function admitUpdate(channel: PresenceChannel): void {
-  if (channel.admitPresenceUpdate?.() === false) {
-    throw new ServerError(
-      'RATE_LIMITED',
-      `too many presence updates from this connection on ${channel.topic}`,
-    )
-  }
-}
-
-function topicOf(channelOrTopic: PresenceChannel | string): string {
-  return typeof channelOrTopic === 'string' ? channelOrTopic : channelOrTopic.topic
-}
-
-/** Phoenix stringifies keys (1 becomes "1"); anything but a string or finite number is misuse. */
-function keyString(key: unknown): string {
-  if (typeof key === 'string') return key
-  if (typeof key === 'number' && Number.isFinite(key)) return String(key)
-  throw new TrackerError(
-    'INVALID_ARGUMENT',
-    `presence key must be a string or a finite number, got ${typeof key}`,
-  )
 }
 
 function isEmpty(map: PresenceMap): boolean {
