@@ -11,7 +11,8 @@ export class StaleIncarnations {
    * Incarnations replaced by another one of the same node (a restart). Vsns are not
    * ordered, so the replacement is a guess: a late heartbeat of an older incarnation that
    * we never knew also "replaces" the live one. Hence they are stale only while the
-   * incarnation that replaced them is up; a live one is back within downPeriod.
+   * incarnation that replaced them is up; a live one is back within downPeriod, or at once
+   * when the replacing one leaves the table (a late goodbye of an older incarnation).
    */
   readonly replaced = new Map<ReplicaRef, number>()
   /**
@@ -26,8 +27,7 @@ export class StaleIncarnations {
     const replaced = this.replaced.has(ref)
     if (!replaced && !this.silenced.has(ref)) return false
     const current = table.get(replicaName(ref))
-    if (current === undefined) return replaced
-    return current.ref !== ref && current.status === 'up'
+    return current !== undefined && current.ref !== ref && current.status === 'up'
   }
 
   /** Forgets what is older than `maxAge` at `now`. */

@@ -98,6 +98,28 @@ describe('late messages of a dead incarnation', () => {
     assert.deepEqual(keysOf(a.tracker.list('room')), ['bob', 'carol'])
   })
 
+  it('a replaced incarnation is accepted at once when the late one that replaced it says goodbye', async () => {
+    // Seed 76 (and 806): after a netsplit healed, b#1's late heartbeat and then its late
+    // graceful permdown arrived. b#1 left the table, but b#2 stayed ignored for the whole
+    // permdownPeriod, so its presences were missing long after the heal.
+    const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
+    const a = await c.add('a')
+    const send = await fakePeer(c)
+    const b2 = new TrackerState('b#2')
+    b2.join('o', 'room', 'bob', { phx_ref: 'r1' })
+    await send({ t: 'hb', from: 'b#2', delta: b2.resetDelta(), clock: b2.gossipClock() })
+    await send(emptyHb('b#1', 0))
+    await send({ t: 'perm', from: 'b#1' })
+    assert.deepEqual(a.tracker.replicas(), [])
+    await send(emptyHb('b#2', 1))
+    assert.deepEqual(
+      a.tracker.replicas().map((r) => [r.ref, r.status]),
+      [['b#2', 'up']],
+    )
+    await send({ t: 'tack', from: 'b#2', ref: '1', payload: b2.extract(b2.context) })
+    assert.deepEqual(keysOf(a.tracker.list('room')), ['bob'])
+  })
+
   it('a late heartbeat of a replaced incarnation is ignored while its successor is up', async () => {
     const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
     const a = await c.add('a')
