@@ -27,6 +27,7 @@ export class Heartbeats {
   #silent: number
   #cancelBeat: Cancel | undefined
   #flushing: Cancel | undefined
+  #announcing: Cancel | undefined
   /** A heartbeat went out since the last beat: the beat need not send one. */
   #sentSinceBeat = false
   /** When the last heartbeat carrying the full clock went out (scheduler time). */
@@ -39,15 +40,36 @@ export class Heartbeats {
     this.#silent = deps.options.maxSilentPeriods
   }
 
-  /** Arms the heartbeat timer (when `heartbeatPeriod` > 0). */
+  /**
+   * Arms the heartbeat timer (when `heartbeatPeriod` > 0). With eager replication a first
+   * heartbeat goes out on the next turn: peers see the new node at once and answer with
+   * their clocks (see {@link announce}) instead of leaving it to find them one period later.
+   */
   start(): void {
     if (this.#o.heartbeatPeriod > 0) this.#scheduleBeat()
+    this.announce()
   }
 
   stop(): void {
     this.#stopped = true
     this.#cancelBeat?.()
     this.#flushing?.()
+    this.#announcing?.()
+  }
+
+  /**
+   * A peer came up: with eager replication, our full clock goes out on the next turn (one
+   * heartbeat for every peer seen that turn), so a joining node can ask for our state at
+   * once instead of waiting for the next clock-carrying beat and transfer sample.
+   */
+  announce(): void {
+    if (!this.#o.eagerReplication || this.#announcing !== undefined || this.#stopped) return
+    this.#announcing = this.#o.scheduler.after(0, () => {
+      this.#announcing = undefined
+      if (this.#stopped) return
+      this.#clockSentAt = -Infinity
+      if (!this.#sendDelta()) this.#send(null)
+    })
   }
 
   /** A local change: with eager replication, its delta goes out on the next turn. */

@@ -24,7 +24,10 @@ export interface TrackerOptions {
   maxSilentPeriods?: number
   /**
    * Local changes go out as a delta on the next event-loop turn, batched per turn, instead of
-   * waiting for the next tick. `false` replicates only at the tick, as Phoenix.Tracker does.
+   * waiting for the next tick; and a node that joins gets the others' state at once (peers
+   * announce their clocks when it comes up, and it asks each peer whose first clock is ahead)
+   * instead of after a sampled transfer round. `false` replicates only at the tick and
+   * transfers only at the sampled rounds, as Phoenix.Tracker does.
    * @default true
    */
   eagerReplication?: boolean

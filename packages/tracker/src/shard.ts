@@ -5,7 +5,6 @@
 // node's own stalls. All time comes from the injected Scheduler; every incoming message is
 // validated and a malformed one is logged and dropped.
 import {
-  appendClock,
   DeltaGenerations,
   detectDown,
   filterReplicas,
@@ -14,14 +13,7 @@ import {
   replicaName,
   TrackerState,
 } from '@plume/crdt'
-import type {
-  ClockEntry,
-  Entry,
-  ReplicaRef,
-  ReplicaTable,
-  ReplicationMessage,
-  Transition,
-} from '@plume/crdt'
+import type { Entry, ReplicaRef, ReplicaTable, ReplicationMessage, Transition } from '@plume/crdt'
 import type { Subscription } from '@plume/pubsub'
 import { groupByTopic, type PresenceDiff } from './diff.js'
 import { Heartbeats } from './heartbeats.js'
@@ -31,6 +23,7 @@ import { ResponsiveClock } from './liveness.js'
 import type { ResolvedOptions } from './options.js'
 import { Outbox } from './outbox.js'
 import { Reassembly, readMessage } from './parts.js'
+import { TransferRequests } from './transfer-requests.js'
 import type { Cancel } from './scheduler.js'
 import { publishMerge, publishReplica, publishTransfer, sentAt } from './events.js'
 
@@ -56,13 +49,12 @@ export class Shard {
   readonly #refs: RefMinter
   #table: ReplicaTable = new Map()
   readonly #gens: DeltaGenerations
-  #pending: ClockEntry[] = []
   readonly #stale = new StaleIncarnations()
   readonly #clock: ResponsiveClock
   readonly #out: Outbox
   readonly #parts = new Reassembly()
   readonly #beats: Heartbeats
-  #sampleCount: number
+  readonly #requests: TransferRequests
   #requestSeq = 0
   #sub: Subscription | undefined
   #cancelTick: Cancel | undefined
@@ -77,7 +69,11 @@ export class Shard {
     this.state = new TrackerState(deps.replica)
     this.#refs = new RefMinter(deps.replica, deps.options.random)
     this.topic = `phx_presence:${deps.options.name}_shard${deps.index}`
-    this.#sampleCount = deps.options.clockSamplePeriods
+    this.#requests = new TransferRequests({
+      clockSamplePeriods: deps.options.clockSamplePeriods,
+      eager: deps.options.eagerReplication,
+      send: (ref) => this.#request(ref),
+    })
     this.#gens = new DeltaGenerations(deps.options.maxDeltaSizes)
     this.#clock = new ResponsiveClock(deps.options.scheduler)
     const { pubsub, logger } = deps.options
@@ -142,28 +138,11 @@ export class Shard {
   #tick(): void {
     if (this.#stopped) return
     this.#beats.tick()
-    this.#sampleTransfers()
+    this.#requests.tick(this.state.replica, this.state.context)
     // With the heartbeat timer on, detection runs there, after it measured any stall.
     if (this.#o.heartbeatPeriod === 0) this.#detectDown()
     this.#parts.expire(this.#clock.now() - 2 * this.#o.clockSamplePeriods * this.#o.broadcastPeriod)
     this.#schedule(this.#o.broadcastPeriod)
-  }
-
-  #sampleTransfers(): void {
-    if (this.#sampleCount > 1) {
-      this.#sampleCount--
-      return
-    }
-    const self = this.state.replica
-    const clock = this.state.clock()
-    for (const [ref] of appendClock(this.#pending, [self, clock])) {
-      if (ref === self) continue
-      const msg: ReplicationMessage = { t: 'treq', from: self, ref: `${++this.#requestSeq}`, clock }
-      this.#out.direct(replicaName(ref), msg)
-      publishTransfer(this.#o, this.index, ref, 'requested')
-    }
-    this.#pending = []
-    this.#sampleCount = this.#o.clockSamplePeriods
   }
 
   #detectDown(): void {
@@ -181,6 +160,7 @@ export class Shard {
       switch (t.kind) {
         case 'up':
           this.report(this.state.replicaUp(t.ref), [])
+          this.#beats.announce()
           break
         case 'down':
           this.report([], this.state.replicaDown(t.ref))
@@ -188,7 +168,7 @@ export class Shard {
         case 'permdown':
           this.report([], this.state.removeReplica(t.ref))
           this.#gens.prune(t.ref)
-          this.#pending = this.#pending.filter(([r]) => r !== t.ref)
+          this.#requests.forget(t.ref)
           break
       }
     }
@@ -252,10 +232,20 @@ export class Shard {
     }
     // Only replicas we know matter: a transfer never carries others (ghost rule), so a
     // clock dominating ours only through them would trigger useless transfers forever.
-    this.#pending = appendClock(this.#pending, [
-      m.from,
-      filterReplicas(m.clock, this.state.context.keys()),
-    ])
+    const clock = filterReplicas(m.clock, this.state.context.keys())
+    this.#requests.heard(m.from, clock, this.state.context)
+  }
+
+  #request(ref: ReplicaRef): void {
+    const clock = this.state.clock()
+    const msg: ReplicationMessage = {
+      t: 'treq',
+      from: this.state.replica,
+      ref: `${++this.#requestSeq}`,
+      clock,
+    }
+    this.#out.direct(replicaName(ref), msg)
+    publishTransfer(this.#o, this.index, ref, 'requested')
   }
 
   #onTransferReq(m: Extract<ReplicationMessage, { t: 'treq' }>): void {

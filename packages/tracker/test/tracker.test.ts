@@ -80,6 +80,7 @@ describe('Tracker local operations', () => {
       pubsub: new PubSub({ logger: silentLogger }),
       scheduler: cluster.scheduler,
       heartbeatPeriod: 0, // one timer per shard: the tick
+      eagerReplication: false, // (no first heartbeat on the next turn)
     })
     await Promise.all([t.start(), t.start()])
     assert.equal(cluster.scheduler.pending, 1)
