@@ -180,8 +180,10 @@ export class Presence {
   /** The topic's presences, `{key: {metas}}` after `fetch`; down replicas excluded. */
   async list(channelOrTopic: PresenceChannel | string): Promise<PresenceMap> {
     const topic = topicOf(channelOrTopic)
-    const presences = groupByKey(this.#tracker.list(topic))
-    return isEmpty(presences) ? presences : this.#fetch(topic, presences)
+    const pairs = this.#tracker.list(topic)
+    const presences = groupByKey(pairs)
+    // Not isEmpty(): for-in over a big dictionary-mode map enumerates every key first.
+    return pairs.length === 0 ? presences : this.#fetch(topic, presences)
   }
 
   /** One key's presences after `fetch`, or `undefined` when nobody is there. */
