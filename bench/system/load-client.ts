@@ -16,6 +16,8 @@ function check(client: WireClient): void {
 }
 
 async function open(msg: Extract<ToLoad, { t: 'open' }>): Promise<void> {
+  // From the first client on: opening thousands can outlast the server's 60 s idle timeout.
+  if (clients.length === 0) heartbeatAll(clients)
   for (let done = 0; done < msg.count; done += msg.concurrency) {
     const batch = Array.from({ length: Math.min(msg.concurrency, msg.count - done) }, (_, i) => {
       const url = lobbyUrl(msg.port, msg.from + done + i)
@@ -24,7 +26,6 @@ async function open(msg: Extract<ToLoad, { t: 'open' }>): Promise<void> {
     clients.push(...batch)
     await Promise.all(batch.map((c) => c.joined))
   }
-  heartbeatAll(clients)
   reply({ t: 'opened', at: Date.now() })
 }
 
@@ -41,7 +42,24 @@ function stats(): FromLoad {
     frames += c.frames
     bytes += c.bytes
   }
-  return { t: 'stats', frames, bytes, minView: Math.min(...clients.map((c) => c.count)) }
+  return {
+    t: 'stats',
+    frames,
+    bytes,
+    minView: Math.min(...clients.map((c) => c.count)),
+    problems: problems(),
+  }
+}
+
+/** Why clients may not converge: refused joins and closed sockets, counted by kind. */
+function problems(): Record<string, number> {
+  const out: Record<string, number> = {}
+  const add = (kind: string): void => void (out[kind] = (out[kind] ?? 0) + 1)
+  for (const c of clients) {
+    if (c.joinStatus !== undefined && c.joinStatus !== 'ok') add(`join ${c.joinStatus}`)
+    if (c.closeCode !== undefined) add(`closed ${c.closeCode}`)
+  }
+  return out
 }
 
 process.on('message', (msg: ToLoad) => {

@@ -11,5 +11,12 @@ export type ToLoad =
 export type FromLoad =
   | { t: 'opened'; at: number }
   | { t: 'converged'; at: number }
-  | { t: 'stats'; frames: number; bytes: number; minView: number }
+  | {
+      t: 'stats'
+      frames: number
+      bytes: number
+      minView: number
+      /** Clients whose join was refused, then closed sockets by close code. */
+      problems: Record<string, number>
+    }
   | { t: 'failed'; error: string }

@@ -39,12 +39,19 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) * 1024
 }
 
+// BENCH_CPU_PROF=<dir> profiles every lobby node (node --cpu-prof) into <dir>.
+const profileDir = process.env['BENCH_CPU_PROF']
+
+function profileArgs(): string[] {
+  return profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+}
+
 /** Starts a lobby with `env` (plus PORT=0) and resolves once it listens. */
 export async function startLobby(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<Lobby> {
-  const args = ['--conditions=source', '--import', 'tsx', ...nodeArgs]
+  const args = ['--conditions=source', '--import', 'tsx', ...profileArgs(), ...nodeArgs]
   const child = track(
     spawn(process.execPath, [...args, resolve(root, 'examples/lobby/src/main.ts')], {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -65,6 +72,8 @@ export async function startLobby(
     port,
     rss: () => rssOf(child.pid ?? 0),
     async stop(signal = 'SIGTERM') {
+      // A profile is written only on a clean exit.
+      if (profileDir !== undefined) signal = 'SIGTERM'
       if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')
       child.kill(signal)

@@ -15,6 +15,7 @@ interface StormResult {
   readonly bytes: number
   readonly rss: number
   readonly minView: number
+  readonly problems: Record<string, number>
 }
 
 function deadline(ms: number): Promise<undefined> {
@@ -48,7 +49,20 @@ async function storm(
     bytes: sum((s) => s.bytes),
     rss,
     minView: Math.min(...stats.map((s) => s.minView)),
+    problems: mergeCounts(stats.map((s) => s.problems)),
   }
+}
+
+function mergeCounts(all: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const counts of all)
+    for (const [kind, n] of Object.entries(counts)) out[kind] = (out[kind] ?? 0) + n
+  return out
+}
+
+function describe(problems: Record<string, number>): string {
+  const parts = Object.entries(problems).map(([kind, n]) => `${n} ${kind}`)
+  return parts.length === 0 ? '' : `; clients: ${parts.join(', ')}`
 }
 
 function row(label: string, n: number, r: StormResult, limitMs: number): Row {
@@ -59,7 +73,7 @@ function row(label: string, n: number, r: StormResult, limitMs: number): Row {
     case: `${label}: ${n} join room:lobby`,
     median: time,
     p95: '',
-    note: `${r.frames.toLocaleString('en')} frames, ${fmtBytes(r.bytes)} received, server RSS ${fmtBytes(r.rss)}${partial}`,
+    note: `${r.frames.toLocaleString('en')} frames, ${fmtBytes(r.bytes)} received, server RSS ${fmtBytes(r.rss)}${partial}${describe(r.problems)}`,
   }
 }
 
@@ -70,6 +84,8 @@ export const systemStorm: Benchmark = {
     const n = flag('clients', 2000)
     const limitMs = flag('limit', 120) * 1000
     const plume = await storm(n, {}, limitMs)
+    // STORM_ONLY=plume skips the baseline (to profile one side); the ratio needs both.
+    if (process.env['STORM_ONLY'] === 'plume') return [row('plume defaults', n, plume, limitMs)]
     const phoenix = await storm(n, PHOENIX_ENV, limitMs)
     const ratio = (a: number | undefined, b: number | undefined): string =>
       a === undefined || b === undefined ? 'n/a' : `${(b / a).toFixed(1)}x`

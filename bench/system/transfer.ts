@@ -14,6 +14,7 @@ import { flag } from './procs.js'
 
 type Preset = Partial<TrackerOptions>
 const LIMIT_MS = 120_000
+const SETTLE_MS = 2000
 
 function adapter(broker: Broker, node: string): Adapter {
   const common = { nodeName: node, prefix: `bench-${process.pid}`, logger: silentLogger }
@@ -41,6 +42,8 @@ async function transfer(
   const broker = await startBroker(kind)
   const a = await node(broker, 'a', preset)
   for (let i = 0; i < count; i++) a.track(`conn-${i}`, 'room', `user-${i}`, { online_at: i })
+  // A's state is settled before B starts: its own replication of the tracks is not timed.
+  await new Promise((r) => setTimeout(r, SETTLE_MS))
   const t0 = performance.now()
   const b = await node(broker, 'b', preset)
   const done = await new Promise<number | undefined>((resolve) => {

@@ -29,6 +29,10 @@ export class WireClient {
   frames = 0
   bytes = 0
   count = 0
+  /** The join reply's status, once it came ('ok', 'error'). */
+  joinStatus: string | undefined
+  /** The close code, if the socket closed (1006 when it dropped without one). */
+  closeCode: number | undefined
   readonly #present: Uint8Array
   readonly #ws: WebSocket
   #pending: Diff[] | undefined = []
@@ -39,6 +43,7 @@ export class WireClient {
     this.#ws = new WebSocket(url)
     this.#ws.on('message', (data: Buffer) => this.#receive(data, onKey))
     this.#ws.on('error', () => {})
+    this.#ws.once('close', (code: number) => (this.closeCode = code))
     this.joined = new Promise((resolve, reject) => {
       this.#ws.once('open', () => this.#send(['1', '1', topic, 'phx_join', {}]))
       this.#ws.once('close', () => reject(new Error(`socket closed before join: ${url}`)))
@@ -72,6 +77,7 @@ export class WireClient {
     this.bytes += data.length
     const [, , , event, payload] = parse(data.toString('utf8'))
     if (event === 'phx_reply' && this.#joinReply !== undefined) {
+      this.joinStatus = String((payload as { status?: unknown }).status)
       this.#joinReply()
       this.#joinReply = undefined
     } else if (event === 'presence_state') {
