@@ -7,6 +7,12 @@ import { heartbeatAll, lobbyUrl, WireClient } from './wire-client.js'
 const clients: WireClient[] = []
 let expected = Number.POSITIVE_INFINITY
 let converged = 0
+let cpuAtOpen = 0
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
 
 const reply = (msg: FromLoad): void => void process.send?.(msg)
 
@@ -18,6 +24,7 @@ function check(client: WireClient): void {
 async function open(msg: Extract<ToLoad, { t: 'open' }>): Promise<void> {
   // From the first client on: opening thousands can outlast the server's 60 s idle timeout.
   if (clients.length === 0) heartbeatAll(clients)
+  cpuAtOpen = cpuMs()
   for (let done = 0; done < msg.count; done += msg.concurrency) {
     const batch = Array.from({ length: Math.min(msg.concurrency, msg.count - done) }, (_, i) => {
       const url = lobbyUrl(msg.port, msg.from + done + i)
@@ -44,6 +51,7 @@ function stats(): FromLoad {
   }
   return {
     t: 'stats',
+    cpuMs: cpuMs() - cpuAtOpen,
     frames,
     bytes,
     minView: Math.min(...clients.map((c) => c.count)),

@@ -16,6 +16,8 @@ export type FromLoad =
       frames: number
       bytes: number
       minView: number
+      /** CPU time this load process used, in ms. */
+      cpuMs: number
       /** Clients whose join was refused, then closed sockets by close code. */
       problems: Record<string, number>
     }

@@ -30,8 +30,16 @@ export interface Lobby {
   readonly port: number
   /** Resident set size now, in bytes. */
   rss(): number
+  /** CPU time used so far (user + system), in ms. */
+  cpuMs(): number
   /** Sends `signal` and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<void>
+}
+
+// Fields 14 and 15 of /proc/<pid>/stat (utime, stime) in clock ticks; Linux uses 100 per second.
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 function rssOf(pid: number): number {
@@ -71,6 +79,7 @@ export async function startLobby(
     child,
     port,
     rss: () => rssOf(child.pid ?? 0),
+    cpuMs: () => cpuMsOf(child.pid ?? 0),
     async stop(signal = 'SIGTERM') {
       // A profile is written only on a clean exit.
       if (profileDir !== undefined) signal = 'SIGTERM'

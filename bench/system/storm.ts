@@ -14,6 +14,8 @@ interface StormResult {
   readonly frames: number
   readonly bytes: number
   readonly rss: number
+  readonly serverCpuMs: number
+  readonly loadCpuMs: number
   readonly minView: number
   readonly problems: Record<string, number>
 }
@@ -30,6 +32,7 @@ async function storm(
   const lobby = await startLobby(env)
   const loads = ranges(n, LOAD_PROCS).map((range) => ({ range, proc: new LoadProc() }))
   const converged = Promise.all(loads.map(({ proc }) => proc.next('converged')))
+  const cpuAtStart = lobby.cpuMs()
   const t0 = Date.now()
   for (const { range, proc } of loads) {
     proc.send({ t: 'open', port: lobby.port, ...range, maxKeys: n, concurrency: CONCURRENCY })
@@ -38,6 +41,7 @@ async function storm(
   const done = await Promise.race([converged, deadline(limitMs)])
   const ms = done && Math.max(...done.map((c) => c.at)) - t0
   const rss = lobby.rss()
+  const serverCpuMs = lobby.cpuMs() - cpuAtStart
   const stats = await Promise.all(loads.map(({ proc }) => proc.ask({ t: 'stats' }, 'stats')))
   for (const { proc } of loads) proc.close()
   await lobby.stop('SIGKILL')
@@ -48,6 +52,8 @@ async function storm(
     frames: sum((s) => s.frames),
     bytes: sum((s) => s.bytes),
     rss,
+    serverCpuMs,
+    loadCpuMs: sum((s) => s.cpuMs),
     minView: Math.min(...stats.map((s) => s.minView)),
     problems: mergeCounts(stats.map((s) => s.problems)),
   }
@@ -73,7 +79,7 @@ function row(label: string, n: number, r: StormResult, limitMs: number): Row {
     case: `${label}: ${n} join room:lobby`,
     median: time,
     p95: '',
-    note: `${r.frames.toLocaleString('en')} frames, ${fmtBytes(r.bytes)} received, server RSS ${fmtBytes(r.rss)}${partial}${describe(r.problems)}`,
+    note: `${r.frames.toLocaleString('en')} frames, ${fmtBytes(r.bytes)} received, server RSS ${fmtBytes(r.rss)}, CPU s server ${(r.serverCpuMs / 1000).toFixed(1)} / load ${(r.loadCpuMs / 1000).toFixed(1)}${partial}${describe(r.problems)}`,
   }
 }
 
