@@ -1,6 +1,6 @@
 // How Presence paces a topic's diffs in virtual time: a quiet topic's change goes out at once,
-// a busy topic gets one merged diff per window (10 ms, doubling to 100 ms while busy, back to
-// 10 ms once quiet), `coalesce: false` sends one diff per change, and count-only topics get the
+// a busy topic gets one merged diff per window (10 ms, doubling while busy up to 0.05 ms per
+// presence and 100 ms, back to 10 ms once quiet), `coalesce: false` sends one diff per change, and count-only topics get the
 // number of present keys instead of diffs.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -43,7 +43,8 @@ describe('presence diff pacing', () => {
   })
 
   it('merges a busy topic’s changes into one diff per window, growing the window while busy', async () => {
-    const { h, clock, sent, settle } = await paced()
+    // 100 ms per presence: even this six-presence topic may grow to maxWindowMs.
+    const { h, clock, sent, settle } = await paced({ coalesce: { windowMsPerPresence: 100 } })
     h.presence.track('o', T, 'k0', {})
     await settle()
     for (let i = 1; i <= 3; i++) h.presence.track('o', T, `k${i}`, {})
@@ -68,7 +69,7 @@ describe('presence diff pacing', () => {
 
   it('never grows the window past maxWindowMs, and starts over once the topic is quiet', async () => {
     const { h, clock, sent, settle } = await paced({
-      coalesce: { minWindowMs: 5, maxWindowMs: 15 },
+      coalesce: { minWindowMs: 5, maxWindowMs: 15, windowMsPerPresence: 100 },
     })
     let n = 0
     const burst = async () => {
@@ -95,6 +96,36 @@ describe('presence diff pacing', () => {
     h.presence.track('o', T, 'late', {})
     await settle()
     assert.equal(sent.at(-1)?.at, quietAt, 'a quiet topic sends at once again')
+    await h.close()
+  })
+
+  it('grows a topic’s window only as far as its size warrants', async () => {
+    // The defaults: 0.05 ms per presence, so 400 presences may reach 20 ms and no more.
+    const { h, clock, sent, settle } = await paced()
+    for (let i = 0; i < 400; i++) h.presence.track(`o${i}`, T, `k${i}`, {})
+    await settle()
+    for (let i = 0; i < 10; i++) {
+      clock.advance(100) // the topic is quiet again
+      await settle()
+    }
+    const start = sent.length
+    for (let i = 0; i < 40; i++) {
+      h.presence.track('o', T, `busy${2 * i}`, {})
+      h.presence.track('o', T, `busy${2 * i + 1}`, {})
+      await settle()
+      clock.advance(5)
+      await settle()
+      await settle() // a merged send takes more turns (enrich): its next window starts now
+    }
+    const times = sent.slice(start).map((s) => s.at)
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0))
+    assert.deepEqual(gaps.slice(0, 2), [10, 20], 'the window doubled from 10 ms to 20 ms')
+    // 400-480 presences cap the window at 20-24 ms (fired on the next 5 ms step): it never
+    // doubles to 40 ms, as it would in a topic of 800 presences or more.
+    assert.ok(
+      gaps.every((g) => g <= 25),
+      `gaps ${gaps.join(',')} stay within 25 ms`,
+    )
     await h.close()
   })
 

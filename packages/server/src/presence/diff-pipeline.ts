@@ -1,7 +1,8 @@
 // Turns each topic's stream of tracker diffs into `presence_diff` broadcasts. A quiet topic's
 // diff goes out at once; while a topic stays busy its diffs merge (see DiffBatch) and go out once
 // per window, which doubles while every window has something to send and falls back when the
-// topic calms down. At most one `fetch` per topic is in flight: diffs that arrive meanwhile wait
+// topic calms down; a topic's window grows only as far as its size warrants (a broadcast costs a
+// frame per member). At most one `fetch` per topic is in flight: diffs that arrive meanwhile wait
 // in the topic's batch, so a slow `fetch` holds at most one pending change per presence, never a
 // queue that grows with the number of diffs. Topics are independent; within a topic, broadcasts
 // keep production order.
@@ -15,7 +16,16 @@ export interface CoalesceOptions {
   minWindowMs?: number
   /** The longest window a busy topic grows to, in ms. @default 100 */
   maxWindowMs?: number
+  /**
+   * How far a busy topic’s window may grow per presence, in ms: a broadcast costs one frame
+   * per member, so small rooms keep short windows (low latency) and only big ones reach
+   * `maxWindowMs` (with the defaults, from 2,000 presences on). @default 0.05
+   */
+  windowMsPerPresence?: number
 }
+
+/** Presences in a topic, for sizing its window. */
+export type TopicSize = (topic: string) => number
 
 /** What the pipeline does with a topic's merged diff: enrich and broadcast it. */
 export type DiffSend = (topic: string, diff: PresenceDiff) => Promise<void> | void
@@ -35,15 +45,17 @@ export class DiffPipeline {
   readonly #coalesce: boolean
   readonly #min: number
   readonly #max: number
+  readonly #perPresence: number
 
   constructor(
     readonly scheduler: Scheduler,
     readonly send: DiffSend,
     readonly onError: (error: unknown) => void,
     options: CoalesceOptions | false,
+    readonly size: TopicSize = () => Infinity,
   ) {
     this.#coalesce = options !== false
-    ;({ min: this.#min, max: this.#max } = resolveWindows(options))
+    ;({ min: this.#min, max: this.#max, perPresence: this.#perPresence } = resolveWindows(options))
   }
 
   push(topic: string, diff: PresenceDiff): void {
@@ -81,7 +93,7 @@ export class DiffPipeline {
     state.sending = true
     await this.#send(topic, batch)
     state.sending = false
-    state.window = merged ? Math.min(this.#max, state.window * 2) : this.#min
+    state.window = merged ? Math.min(this.#cap(topic), state.window * 2) : this.#min
     this.#next(topic, state)
   }
 
@@ -101,6 +113,10 @@ export class DiffPipeline {
     else state.timer = this.scheduler.after(state.window, () => void this.#flush(topic, state))
   }
 
+  #cap(topic: string): number {
+    return Math.max(this.#min, Math.min(this.#max, this.size(topic) * this.#perPresence))
+  }
+
   #release(topic: string, state: TopicState): void {
     this.#topics.delete(topic)
     for (const resolve of state.idle.splice(0)) resolve()
@@ -116,14 +132,19 @@ export class DiffPipeline {
   }
 }
 
-function resolveWindows(options: CoalesceOptions | false): { min: number; max: number } {
-  if (options === false) return { min: 0, max: 0 }
+function resolveWindows(
+  options: CoalesceOptions | false,
+): Record<'min' | 'max' | 'perPresence', number> {
+  if (options === false) return { min: 0, max: 0, perPresence: 0 }
   const min = options.minWindowMs ?? 10
   const max = options.maxWindowMs ?? 100
+  const perPresence = options.windowMsPerPresence ?? 0.05
   if (!Number.isFinite(min) || min < 0 || !Number.isFinite(max) || max < min) {
     throw new RangeError(
       `coalesce windows must satisfy 0 <= minWindowMs <= maxWindowMs, got ${min} and ${max}`,
     )
   }
-  return { min, max }
+  if (!(perPresence >= 0))
+    throw new RangeError(`windowMsPerPresence must be >= 0, got ${perPresence}`)
+  return { min, max, perPresence }
 }

@@ -55,9 +55,10 @@ export interface PresenceOptions {
   diffEvent?: string
   /**
    * Merging of each topic's diffs: a quiet topic's change goes out at once; a busy topic's
-   * changes go out as one `presence_diff` per window (10 ms, doubling up to 100 ms while the
-   * topic stays busy), with a join and a leave of the same presence cancelling out. `false`
-   * sends one diff per change, as Phoenix does. @default {minWindowMs: 10, maxWindowMs: 100}
+   * changes go out as one `presence_diff` per window (10 ms, doubling while the topic stays
+   * busy, up to 0.05 ms per presence and at most 100 ms), with a join and a leave of the
+   * same presence cancelling out. `false` sends one diff per change, as Phoenix does.
+   * @default {minWindowMs: 10, maxWindowMs: 100, windowMsPerPresence: 0.05}
    */
   coalesce?: CoalesceOptions | false
   /**
@@ -113,6 +114,7 @@ export class Presence {
       (topic, diff) => this.#send(topic, diff),
       this.#onError,
       options.coalesce ?? {},
+      (topic) => this.#tracker.count(topic),
     )
   }
 
