@@ -124,6 +124,8 @@ export class NatsAdapter implements Adapter {
   async #open(): Promise<Live> {
     const nc = await connect({
       maxReconnectAttempts: -1,
+      // Well inside the tracker's 3 s down period, so a broker blip heals before peers are down.
+      reconnectTimeWait: 500,
       name: `plume:${this.nodeName}`,
       ...this.#opts.connectOptions,
       servers: this.#opts.servers,

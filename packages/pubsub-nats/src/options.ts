@@ -18,7 +18,7 @@ export interface NatsAdapterOptions {
   /**
    * Extra options for `connect()` from the `nats` package (credentials, TLS, reconnect
    * timing…). `servers` always comes from the adapter option.
-   * @default { maxReconnectAttempts: -1 } (reconnect forever)
+   * @default { maxReconnectAttempts: -1, reconnectTimeWait: 500 } (reconnect forever, every 0.5 s)
    */
   connectOptions?: Omit<ConnectionOptions, 'servers'>
   /**

@@ -9,7 +9,10 @@ import type { Logger } from '@plume/pubsub'
 export interface RedisReconnectOptions {
   /** Delay before the first reconnect attempt, in ms. @default 100 */
   initialDelayMs?: number
-  /** Upper bound of the doubling delay, in ms. @default 5000 */
+  /**
+   * Upper bound of the doubling delay, in ms; well inside the tracker's 3 s down period, so a
+   * broker blip heals before peers are marked down. @default 1000
+   */
   maxDelayMs?: number
 }
 
@@ -114,7 +117,7 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisOptio
   )
   if (claimRefreshMs >= claimTtlMs) throw invalid('claimRefreshMs must be below claimTtlMs')
   const initialDelayMs = positive(options.reconnect?.initialDelayMs ?? 100, 'initialDelayMs')
-  const maxDelayMs = positive(options.reconnect?.maxDelayMs ?? 5000, 'maxDelayMs')
+  const maxDelayMs = positive(options.reconnect?.maxDelayMs ?? 1000, 'maxDelayMs')
   return {
     nodeName,
     url: options.url ?? 'redis://127.0.0.1:6379',
