@@ -22,7 +22,7 @@ export interface LobbyConfig {
   reconnectMs: number | undefined
   /** `TRACKER_BROADCAST_PERIOD_MS`. @default 1500 */
   broadcastPeriod: number
-  /** `TRACKER_DOWN_PERIOD_MS`. @default the tracker's (20 broadcast periods) */
+  /** `TRACKER_DOWN_PERIOD_MS`. @default the tracker's (3 s; 30 s with TRACKER_PRESET=phoenix) */
   downPeriod: number | undefined
   /** `TRACKER_PERMDOWN_PERIOD_MS`. @default the tracker's (20 minutes) */
   permdownPeriod: number | undefined

@@ -43,7 +43,7 @@ export class PresenceCluster {
     this.bus = new MemoryBus({ logger: options.logger ?? silentLogger })
   }
 
-  /** The heartbeat period: `advance` and `until` move time in steps of it. */
+  /** The broadcast period (the tick): `advance` and `until` move time in steps of it. */
   get period(): number {
     return this.#options.broadcastPeriod ?? DEFAULT_PERIOD
   }
