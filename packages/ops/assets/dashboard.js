@@ -36,8 +36,18 @@
     return tr
   }
 
+  function formatBytes(value) {
+    if (value < 1024) return value + ' B'
+    if (value < 1048576) return (value / 1024).toFixed(1) + ' KiB'
+    return (value / 1048576).toFixed(1) + ' MiB'
+  }
+
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's')
+  }
+
   function formatValue(name, value) {
-    if (/_bytes/.test(name)) return (value / 1048576).toFixed(1) + ' MiB'
+    if (/_bytes/.test(name)) return formatBytes(value)
     if (/_seconds/.test(name) && !/_count$/.test(name)) return (value * 1000).toFixed(2) + ' ms'
     return Number.isInteger(value) ? String(value) : value.toFixed(3)
   }
@@ -96,7 +106,7 @@
   function render(snapshot) {
     document.getElementById('node').textContent = snapshot.node
     document.getElementById('totals').textContent =
-      snapshot.totalPresences + ' presences in ' + snapshot.totalTopics + ' topics'
+      plural(snapshot.totalPresences, 'presence') + ' in ' + plural(snapshot.totalTopics, 'topic')
     renderNodes(snapshot)
     renderTopics(snapshot)
     renderMembers(snapshot)

@@ -100,6 +100,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await page.goto(`${a.url}/dashboard?token=${TOKEN}`)
     await rows(page, 'nodes', ['node-a | self | 1', 'node-b | up | 0'])
     await rows(page, 'topics', ['room:lobby | 1'])
+    assert.equal(await page.locator('#totals').innerText(), '1 presence in 1 topic')
     const carol = await Client.open(b.wsUrl, 'carol')
     clients.push(carol)
     await carol.join('room:lobby')
@@ -116,6 +117,8 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(metrics, /plume_connections\s+transport="websocket"\s+2/)
     assert.match(metrics, /plume_replica_up\s+peer="node-b"\s+1/)
     assert.match(metrics, /nodejs_eventloop_lag_p99_seconds/)
+    // Small byte counts stay readable (not "0.0 MiB").
+    assert.match(metrics, /plume_frame_bytes_sent_total\s+transport="websocket"\s+[\d.]+ (B|KiB)\b/)
     mkdirSync(join(ROOT, 'test-results'), { recursive: true })
     await page.screenshot({ path: join(ROOT, 'test-results/dashboard.png'), fullPage: true })
     assert.deepEqual(errors, [])
