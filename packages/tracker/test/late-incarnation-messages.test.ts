@@ -36,6 +36,17 @@ const emptyHb = (from: string, clock: number): ReplicationMessage => ({
   clock: new Map([[from, clock]]),
 })
 
+/** Node `a`, and a fake `b#2` that tracked bob and sent its first heartbeat. */
+async function bobOnB2() {
+  const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
+  const a = await c.add('a')
+  const send = await fakePeer(c)
+  const b2 = new TrackerState('b#2')
+  b2.join('o', 'room', 'bob', { phx_ref: 'r1' })
+  await send({ t: 'hb', from: 'b#2', delta: b2.resetDelta(), clock: b2.gossipClock() })
+  return { c, a, send, b2 }
+}
+
 describe('late messages of a dead incarnation', () => {
   it('a late heartbeat of an incarnation forgotten for silence does not replace its successor', async () => {
     const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
@@ -70,12 +81,7 @@ describe('late messages of a dead incarnation', () => {
 
   it('a late heartbeat of a never-known older incarnation hides its successor for downPeriod at most', async () => {
     // Seed 95541: b#1 lived briefly and was never heard here; b#2 replaced it at once.
-    const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
-    const a = await c.add('a')
-    const send = await fakePeer(c)
-    const b2 = new TrackerState('b#2')
-    b2.join('o', 'room', 'bob', { phx_ref: 'r1' })
-    await send({ t: 'hb', from: 'b#2', delta: b2.resetDelta(), clock: b2.gossipClock() })
+    const { c, a, send, b2 } = await bobOnB2()
     assert.deepEqual(keysOf(a.tracker.list('room')), ['bob'])
     // Vsns are not ordered, so this looks like a restart of b#2 into b#1: b#2 is replaced.
     await send(emptyHb('b#1', 0))
@@ -102,12 +108,7 @@ describe('late messages of a dead incarnation', () => {
     // Seed 76 (and 806): after a netsplit healed, b#1's late heartbeat and then its late
     // graceful permdown arrived. b#1 left the table, but b#2 stayed ignored for the whole
     // permdownPeriod, so its presences were missing long after the heal.
-    const c = (cluster = new Cluster({ maxSilentPeriods: 0 }))
-    const a = await c.add('a')
-    const send = await fakePeer(c)
-    const b2 = new TrackerState('b#2')
-    b2.join('o', 'room', 'bob', { phx_ref: 'r1' })
-    await send({ t: 'hb', from: 'b#2', delta: b2.resetDelta(), clock: b2.gossipClock() })
+    const { a, send, b2 } = await bobOnB2()
     await send(emptyHb('b#1', 0))
     await send({ t: 'perm', from: 'b#1' })
     assert.deepEqual(a.tracker.replicas(), [])
