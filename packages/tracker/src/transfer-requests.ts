@@ -2,7 +2,7 @@
 // heartbeats and asks, every `clockSamplePeriods` ticks, the peers whose clocks hold what we
 // lack; that batches requests. With eager replication the first clock a peer shows us is
 // answered at once when it is ahead (a node that just joined), so a newcomer gets the
-// cluster's state within a heartbeat instead of after a sampled round.
+// cluster's state within a round trip plus the transfer, not after a sampled round.
 import { appendClock } from '@plume/crdt'
 import type { ClockEntry, ReadonlyContext, ReplicaRef } from '@plume/crdt'
 
