@@ -151,6 +151,12 @@ describe('presence diff pacing', () => {
       paced({ coalesce: { minWindowMs: 50, maxWindowMs: 10 } }),
       /0 <= minWindowMs <= maxWindowMs/,
     )
+    for (const windowMsPerPresence of [-1, Number.NaN]) {
+      await assert.rejects(
+        paced({ coalesce: { windowMsPerPresence } }),
+        /windowMsPerPresence must be >= 0/,
+      )
+    }
   })
 
   it('sends count-only topics the number of present keys, paced like diffs', async () => {
