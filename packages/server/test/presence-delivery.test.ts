@@ -34,10 +34,15 @@ describe('Presence sink and event name', () => {
   })
 })
 
+// Windows off: a diff waiting behind a fetch goes out as soon as the fetch settles, so the
+// tests wait on the fetch calls themselves and never on a real timer.
+const NO_WINDOWS = { minWindowMs: 0, maxWindowMs: 0 }
+
 describe('Presence fetch on diffs', () => {
   it('keeps one fetch in flight per topic and merges what arrives meanwhile into the next diff', async () => {
     const calls: Array<{ keys: string[]; done: Deferred<void> }> = []
     const h = await harness({
+      coalesce: NO_WINDOWS,
       fetch: async (_topic, map) => {
         const done = deferred<void>()
         calls.push({ keys: Object.keys(map), done })
@@ -85,6 +90,7 @@ describe('Presence fetch on diffs', () => {
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
     process.on('unhandledRejection', onUnhandled)
     const h = await harness({
+      coalesce: NO_WINDOWS,
       fetch: async (_t, map) => {
         const gate = deferred<void>()
         gates.push(gate)
