@@ -86,8 +86,10 @@ export class WsSocket implements SocketLike {
   close(code: number, reason: string): void {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       this.#ws.close(code, reason)
-      // An abusive peer may never read our close frame: free its socket soon, not in 30 s.
+      // An abusive peer may never read our close frame: stop reading what it keeps sending
+      // (a flooder would otherwise cost a core until the end), and free its socket soon.
       if (code === CloseCode.policyViolation || code === CloseCode.tryAgainLater) {
+        this.#ws.pause()
         this.#opts.scheduler.after(ABUSER_GRACE_MS, () => this.#ws.terminate())
       }
     }
@@ -96,6 +98,8 @@ export class WsSocket implements SocketLike {
 
   onMessage(handler: (frame: Frame) => Promise<void>): void {
     this.#ws.on('message', (data, isBinary) => {
+      // Frames of a chunk read before the close are dropped, not handled.
+      if (this.#closed) return
       this.#lastSeen = this.#opts.scheduler.now()
       void handler(toFrame(data, isBinary))
     })
