@@ -210,11 +210,16 @@ export class Connection implements ChannelHost {
     if (!admitMessage(this, this.#guard, msg, this.#now())) return
     if (msg.topic === PHOENIX_TOPIC && msg.event === Events.heartbeat) {
       this.write(replyMessage(null, msg.ref, PHOENIX_TOPIC, 'ok', {}))
-    } else if (msg.event === Events.join) {
-      await this.#join(msg)
-    } else {
-      this.#route(msg)
+      return
     }
+    const { turns } = this.#init.router
+    await (turns === undefined ? this.#dispatch(msg) : turns.run(() => this.#dispatch(msg)))
+  }
+
+  async #dispatch(msg: Message): Promise<void> {
+    if (this.#closed) return
+    if (msg.event === Events.join) await this.#join(msg)
+    else this.#route(msg)
   }
 
   /** Closes with 1013: the client sends or receives more than this server can queue for it. */

@@ -4,6 +4,7 @@
 import { ServerError } from './errors.js'
 import type { ResolvedLimits } from './limits/options.js'
 import type { KeyedCounter } from './limits/rate.js'
+import type { TurnBudget } from './limits/turn-budget.js'
 import type { ChannelHandler, ChannelModule } from './types.js'
 
 /** Topic routing and limits of the socket a connection belongs to. */
@@ -14,6 +15,8 @@ export interface Router {
   readonly limits?: ResolvedLimits
   /** Channels joined per topic on this socket (for `maxMembersPerTopic`). @default a new counter */
   readonly members?: KeyedCounter
+  /** Inbound work per event-loop turn (`turnBudgetMs`), shared by the socket's connections. @default none */
+  readonly turns?: TurnBudget
 }
 
 interface Route {

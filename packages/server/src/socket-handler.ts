@@ -8,6 +8,7 @@ import { compileOriginCheck, type OriginCheck } from './check-origin.js'
 import { resolveSocketOptions, type ResolvedSocketOptions } from './options.js'
 import { KeyedCounter } from './limits/rate.js'
 import type { ResolvedLimits } from './limits/options.js'
+import { TurnBudget } from './limits/turn-budget.js'
 import { isConnectError } from './results.js'
 import { Routes, type Router } from './routes.js'
 import type {
@@ -58,6 +59,8 @@ export class SocketHandler implements Router {
   readonly members = new KeyedCounter()
   /** Open connections per remote address (maxConnectionsPerIp). */
   readonly peers = new KeyedCounter()
+  /** Inbound work per event-loop turn (turnBudgetMs). */
+  readonly turns: TurnBudget
   readonly #user: SocketOptions
   readonly #routes: Routes
   readonly #serializers: readonly ServerSerializer[]
@@ -74,6 +77,7 @@ export class SocketHandler implements Router {
     },
   ) {
     this.options = resolveSocketOptions(path, options)
+    this.turns = new TurnBudget(this.options.limits.turnBudgetMs)
     this.#user = options
     this.#routes = new Routes(options.channels)
     this.#serializers = options.serializers ?? defaultSerializers

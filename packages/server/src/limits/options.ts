@@ -55,6 +55,13 @@ export interface LimitOptions {
   maxTopicLength?: number
   /** Open connections per remote address; more handshakes get HTTP 429. @default Infinity (off) */
   maxConnectionsPerIp?: number
+  /**
+   * Milliseconds of inbound work (joins, channel messages) all connections of this socket may
+   * run in one event-loop turn; frames past it wait for a later turn, after the loop has read
+   * the sockets again, so a burst of joins never holds up others' heartbeats. Heartbeats are
+   * never held back. Nothing is refused: this only orders work. @default 5
+   */
+  turnBudgetMs?: number
 }
 
 /** {@link LimitOptions} with every default applied. */
@@ -75,6 +82,7 @@ export const DEFAULT_LIMITS: ResolvedLimits = Object.freeze({
   maxMembersPerTopic: 10_000,
   maxTopicLength: 256,
   maxConnectionsPerIp: Infinity,
+  turnBudgetMs: 5,
 })
 
 /** Every limit off: Plume without protection, the baseline of the abuse benchmark. */
@@ -90,6 +98,7 @@ export const NO_LIMITS: LimitOptions = Object.freeze({
   presenceUpdatesPerWindow: Infinity,
   maxMembersPerTopic: Infinity,
   maxTopicLength: Infinity,
+  turnBudgetMs: Infinity,
 })
 
 /** Applies defaults; throws INVALID_CONFIG on an unknown name or a value that is not > 0. */
