@@ -106,13 +106,18 @@ async function churner(i: number, deadline: number): Promise<void> {
 
 async function good(deadline: number): Promise<void> {
   const ws = await connect('good')
+  const start = performance.now()
   const rtts: number[] = []
   let ref = 0
   while (performance.now() < deadline && ws.readyState === WebSocket.OPEN) {
     const t0 = performance.now()
     const next = t0 + 50
     await call(ws, [null, String(++ref), 'phoenix', 'heartbeat', {}])
-    rtts.push(performance.now() - t0)
+    const rtt = performance.now() - t0
+    rtts.push(rtt)
+    // ABUSE_TRACE=1 prints each round trip with its time into the run, to see when the tail is.
+    if (process.env['ABUSE_TRACE'])
+      console.error(`rtt at ${(t0 - start).toFixed(0)} ms: ${rtt.toFixed(1)} ms`)
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())))
   }
   report.rtts = rtts

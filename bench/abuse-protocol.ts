@@ -3,7 +3,14 @@
 /** What the server process reports. */
 export type FromServer =
   | { t: 'listening'; port: number }
-  | { t: 'report'; rssStart: number; rssMax: number; closes: Record<string, number> }
+  | {
+      t: 'report'
+      rssStart: number
+      rssMax: number
+      closes: Record<string, number>
+      /** The server's event-loop delay over the run, in ms. */
+      delay: { p99: number; max: number }
+    }
 
 /** A load role: each runs in its own process over real sockets. */
 export type Role = 'flood' | 'stalled' | 'churn' | 'good'

@@ -89,7 +89,11 @@ function rows(label: string, run: Awaited<ReturnType<typeof runOnce>>): Row[] {
       `${((rssMax - rssStart) / MB).toFixed(0)} MB`,
       `${(rssStart / MB).toFixed(0)} → ${(rssMax / MB).toFixed(0)} MB peak`,
     ),
-    row('good heartbeat p99', `${p99(good.rtts).toFixed(1)} ms`, `${good.count} heartbeats`),
+    row(
+      'good heartbeat p99',
+      `${p99(good.rtts).toFixed(1)} ms`,
+      `${good.count} heartbeats; server loop delay p99 ${run.server.delay.p99} ms, max ${run.server.delay.max} ms`,
+    ),
     row(
       'churn joins served',
       r('churn').count.toLocaleString('en'),
