@@ -32,6 +32,8 @@ export interface LobbyConfig {
   phoenixTracker: boolean
   /** `PRESENCE_COALESCE`: merge a busy room's diffs; false sends one per change. @default true */
   coalesce: boolean
+  /** `LOBBY_ROOMS=any`: every `room:*` topic is a room of its own. @default only room:lobby */
+  anyRoom: boolean
   /** `LOG_LEVEL`. @default 'info' */
   logLevel: LogLevel
   /** `LOBBY_AUTH` (`params` or `token`); token mode needs `SECRET_KEY_BASE`. @default params */
@@ -76,6 +78,15 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes'].includes(value)) return true
   if (['0', 'false', 'no'].includes(value)) return false
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`)
+}
+
+function rooms(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env['LOBBY_ROOMS'] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === 'lobby') return false
+  if (raw === 'any') return true
+  throw new ConfigError(
+    `LOBBY_ROOMS must be lobby or any, got ${JSON.stringify(env['LOBBY_ROOMS'])}`,
+  )
 }
 
 function trackerPreset(env: NodeJS.ProcessEnv): boolean {
@@ -135,6 +146,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     permdownOnShutdown: bool(env, 'PERMDOWN_ON_SHUTDOWN', true),
     phoenixTracker: trackerPreset(env),
     coalesce: bool(env, 'PRESENCE_COALESCE', true),
+    anyRoom: rooms(env),
     logLevel: logLevel(env),
     auth: auth(env),
   }

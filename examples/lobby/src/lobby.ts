@@ -40,12 +40,14 @@ export interface LobbyOptions extends OpsOptions {
   limits?: LimitOptions
   /** Who a connection is: the `user_id` param, or a signed token. @default { mode: 'params' } */
   auth?: LobbyAuth
+  /** Every `room:*` topic is a room with its own presence list. @default false: room:lobby only */
+  anyRoom?: boolean
 }
 
-function roomChannel(presence: Presence): ChannelHandler<Assigns> {
+function roomChannel(presence: Presence, anyRoom: boolean): ChannelHandler<Assigns> {
   return {
     join(topic, _params, ch) {
-      if (topic !== 'room:lobby') return error({ reason: 'unknown room' })
+      if (!anyRoom && topic !== 'room:lobby') return error({ reason: 'unknown room' })
       ch.send('after_join')
       return ok()
     },
@@ -74,7 +76,7 @@ export function createLobby(options: LobbyOptions) {
   })
   endpoint.socket('/socket', {
     connect: connectWith(auth),
-    channels: [['room:*', roomChannel(presence)]],
+    channels: [['room:*', roomChannel(presence, options.anyRoom === true)]],
     longpoll: options.longpoll ?? true,
     ...(options.limits && { limits: options.limits }),
   })

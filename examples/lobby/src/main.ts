@@ -38,6 +38,7 @@ async function buildLobby(
     permdownPeriod: config.permdownPeriod,
     auth: config.auth,
     phoenixTracker: config.phoenixTracker,
+    anyRoom: config.anyRoom,
     ...(!config.coalesce && { coalesce: false as const }),
   }
   if (cluster.isWorker) return (await import('./worker.js')).workerLobby(config, logger, shared)

@@ -90,6 +90,29 @@ describe("the lobby's room channel", () => {
     })
   })
 
+  it('with anyRoom, keeps a presence list per room:* topic', async () => {
+    const anyLobby = createLobby({
+      pubsub: new PubSub({ logger: silentLogger }),
+      publicDir: PUBLIC_DIR,
+      logger: silentLogger,
+      scheduler: new ManualScheduler(),
+      coalesce: false,
+      anyRoom: true,
+    })
+    await anyLobby.presence.start()
+    const rooms = channelTest(anyLobby.endpoint, '/socket')
+    try {
+      const ann = await join(rooms, 'Ann', 'room:a')
+      await assertPresenceDiff(ann.channel, { joins: { Ann: 1 } })
+      const bo = await join(rooms, 'Bo', 'room:b')
+      await assertPresenceState(bo.channel, [])
+      assert.deepEqual(Object.keys(await anyLobby.presence.list('room:b')), ['Bo'])
+    } finally {
+      await rooms.close()
+      await anyLobby.close()
+    }
+  })
+
   it('counts connections per user, drops them on close and removes a user entirely', async () => {
     const alice1 = await join(room, 'Alice', T)
     await assertPresenceState(alice1.channel, [])

@@ -25,6 +25,7 @@ describe('readConfig', () => {
       permdownOnShutdown: true,
       phoenixTracker: false,
       coalesce: true,
+      anyRoom: false,
       logLevel: 'info',
       auth: { mode: 'params' },
     })
@@ -44,6 +45,7 @@ describe('readConfig', () => {
       PERMDOWN_ON_SHUTDOWN: 'false',
       PRESENCE_COALESCE: 'false',
       TRACKER_PRESET: 'Phoenix',
+      LOBBY_ROOMS: 'Any',
       LOG_LEVEL: 'WARN',
     })
     assert.deepEqual(config, {
@@ -59,6 +61,7 @@ describe('readConfig', () => {
       permdownOnShutdown: false,
       phoenixTracker: true,
       coalesce: false,
+      anyRoom: true,
       logLevel: 'warn',
       auth: { mode: 'params' },
     })
@@ -83,6 +86,7 @@ describe('readConfig', () => {
       [{ LOBBY_AUTH: 'token' }, /SECRET_KEY_BASE must be at least 64 bytes/],
       [{ LOBBY_AUTH: 'token', SECRET_KEY_BASE: 'short' }, /SECRET_KEY_BASE must be/],
       [{ TRACKER_PRESET: 'erlang' }, /TRACKER_PRESET must be default or phoenix/],
+      [{ LOBBY_ROOMS: 'some' }, /LOBBY_ROOMS must be lobby or any/],
     ]
     for (const [env, message] of cases) {
       assert.throws(
