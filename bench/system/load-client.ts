@@ -27,8 +27,10 @@ async function open(msg: Extract<ToLoad, { t: 'open' }>): Promise<void> {
   cpuAtOpen = cpuMs()
   for (let done = 0; done < msg.count; done += msg.concurrency) {
     const batch = Array.from({ length: Math.min(msg.concurrency, msg.count - done) }, (_, i) => {
-      const url = lobbyUrl(msg.port, msg.from + done + i)
-      return new WireClient(url, 'room:lobby', msg.maxKeys, (_i, _p, c) => check(c))
+      const index = msg.from + done + i
+      const topic =
+        msg.roomSize === undefined ? 'room:lobby' : `room:g${Math.floor(index / msg.roomSize)}`
+      return new WireClient(lobbyUrl(msg.port, index), topic, msg.maxKeys, (_i, _p, c) => check(c))
     })
     clients.push(...batch)
     await Promise.all(batch.map((c) => c.joined))

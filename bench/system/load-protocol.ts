@@ -2,7 +2,16 @@
 
 /** Parent → load process. */
 export type ToLoad =
-  | { t: 'open'; port: number; from: number; count: number; maxKeys: number; concurrency: number }
+  | {
+      t: 'open'
+      port: number
+      from: number
+      count: number
+      maxKeys: number
+      concurrency: number
+      /** Clients per room (`room:g<index / roomSize>`); all in room:lobby when absent. */
+      roomSize?: number
+    }
   | { t: 'expect'; keys: number }
   | { t: 'stats' }
   | { t: 'close' }

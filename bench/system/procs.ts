@@ -1,5 +1,5 @@
-// Process helpers of the system benchmarks: lobby nodes (`examples/lobby` from source, one
-// process each, configured by environment like `npm start`) and load processes holding the
+// Process helpers of the system benchmarks: lobby nodes (`examples/lobby` built, one process
+// each, configured by environment like `npm start`; `npm run bench` builds first) and load processes holding the
 // raw-protocol clients. Every child dies with the benchmark.
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
@@ -59,9 +59,11 @@ export async function startLobby(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<Lobby> {
-  const args = ['--conditions=source', '--import', 'tsx', ...profileArgs(), ...nodeArgs]
+  // The compiled lobby, as `npm start` runs it: from source through tsx, every closure also
+  // pays for esbuild's keepNames (a defineProperty each), ~4 KiB per idle connection.
+  const args = [...profileArgs(), ...nodeArgs]
   const child = track(
-    spawn(process.execPath, [...args, resolve(root, 'examples/lobby/src/main.ts')], {
+    spawn(process.execPath, [...args, resolve(root, 'examples/lobby/dist/main.js')], {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
