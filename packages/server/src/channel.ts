@@ -9,7 +9,7 @@ import { ChannelResources } from './channel-resources.js'
 import type { ChannelHost, ExitSignal } from './channel-host.js'
 import { ServerError } from './errors.js'
 import { refusalOf } from './refusals.js'
-import { subscribeFastlane } from './fastlane.js'
+import { subscribeFastlane, type FastlaneTarget } from './fastlane.js'
 import { isCleanReason, type InResult, type Payload, type StopReason } from './results.js'
 import { assertPayload, checkInfoResult, checkInResult, checkJoinResult } from './validate.js'
 import { TaskQueue } from './task-queue.js'
@@ -28,7 +28,7 @@ export interface ChannelInit {
   readonly ownerId: string
 }
 
-export class Channel implements ContextChannel {
+export class Channel implements ContextChannel, FastlaneTarget {
   readonly topic: string
   readonly joinRef: string
   readonly ownerId: string
@@ -93,7 +93,7 @@ export class Channel implements ContextChannel {
   /** An intercepted broadcast: handleOut, or a plain push when there is none. */
   handleOut(b: Broadcast): void {
     this.#enqueue(async () => {
-      if (this.#handler.handleOut === undefined) return this.#pushBroadcast(b)
+      if (this.#handler.handleOut === undefined) return this.pushBroadcast(b)
       this.#applyInfo(
         checkInfoResult(await this.#handler.handleOut(b.event, b.payload, this.#ctx), 'handleOut'),
       )
@@ -261,20 +261,19 @@ export class Channel implements ContextChannel {
     void this.exit(result.reason, isCleanReason(result.reason) ? 'close' : 'error')
   }
 
-  #pushBroadcast(b: Broadcast): void {
+  /** The handler's intercepted events (for the fastlane). */
+  get interceptedEvents(): readonly string[] {
+    return this.#handler.intercept ?? []
+  }
+
+  /** A broadcast pushed to the client as it is (no handleOut). */
+  pushBroadcast(b: Broadcast): void {
     this.#write({ joinRef: null, ref: null, topic: this.topic, event: b.event, payload: b.payload })
   }
 
   #subscribeFastlane(): void {
-    const unsubscribe = subscribeFastlane(this.#host, {
-      topic: this.topic,
-      owner: this.ownerId,
-      intercept: this.#handler.intercept ?? [],
-      handleOut: (b) => this.handleOut(b),
-      handleInfo: (m) => this.handleInfo(m),
-      push: (b) => this.#pushBroadcast(b),
-    })
-    this.#resources.addSubscription(unsubscribe)
+    // The channel is its own fastlane target: no per-channel adapter object or closures.
+    this.#resources.addSubscription(subscribeFastlane(this.#host, this))
   }
 
   #crash(error: unknown): void {

@@ -11,16 +11,37 @@ import type { Broadcast, Logger } from './types.js'
 /** Name under which the endpoint registers the fastlane dispatcher on its PubSub. */
 export const FASTLANE_DISPATCHER = 'plume.fastlane'
 
-/** Subscription metadata of a joined channel; lives on this node only. */
+// Most channels intercept nothing: they share one empty set instead of holding their own.
+const NO_INTERCEPT: ReadonlySet<string> = new Set()
+
+/**
+ * Subscription metadata of a joined channel; lives on this node only. Methods rather than
+ * per-channel closures: one of these exists for every joined channel.
+ */
 export class FastlaneSubscriber {
+  readonly intercept: ReadonlySet<string>
+
   constructor(
-    readonly serializer: ServerSerializer,
-    readonly intercept: ReadonlySet<string>,
-    /** Writes an encoded frame straight to the connection. */
-    readonly write: (frame: Frame) => void,
-    /** Hands an intercepted broadcast to the channel (queued, then handleOut). */
-    readonly handleOut: (broadcast: Broadcast) => void,
-  ) {}
+    readonly host: ChannelHost,
+    readonly target: FastlaneTarget,
+  ) {
+    const events = target.interceptedEvents
+    this.intercept = events.length === 0 ? NO_INTERCEPT : new Set(events)
+  }
+
+  get serializer(): ServerSerializer {
+    return this.host.serializer
+  }
+
+  /** Writes an encoded frame straight to the connection. */
+  write(frame: Frame): void {
+    this.host.writeFrame(frame)
+  }
+
+  /** Hands an intercepted broadcast to the channel (queued, then handleOut). */
+  handleOut(broadcast: Broadcast): void {
+    this.target.handleOut(broadcast)
+  }
 }
 
 /** Builds the plain-data message the PubSub carries for a channel broadcast. */
@@ -38,30 +59,30 @@ export function isBroadcast(message: unknown): message is Broadcast {
 /** How a joined channel takes broadcasts that the fastlane does not write for it. */
 export interface FastlaneTarget {
   readonly topic: string
-  readonly owner: string
-  readonly intercept: readonly string[]
+  /** The subscription owner: broadcasts from it (broadcast_from) skip this channel. */
+  readonly ownerId: string
+  /** The handler's intercepted events; read once, at subscribe. */
+  readonly interceptedEvents: readonly string[]
   /** An intercepted broadcast (queued for handleOut). */
   handleOut(b: Broadcast): void
   /** A non-broadcast message on the topic (queued for handleInfo). */
   handleInfo(message: unknown): void
   /** A broadcast that arrived through another dispatcher: push it as is. */
-  push(b: Broadcast): void
+  pushBroadcast(b: Broadcast): void
 }
 
 /** Subscribes a joined channel to its topic with fastlane metadata; returns the unsubscribe. */
 export function subscribeFastlane(host: ChannelHost, target: FastlaneTarget): () => void {
-  const meta = new FastlaneSubscriber(
-    host.serializer,
-    new Set(target.intercept),
-    (frame) => host.writeFrame(frame),
-    (b) => target.handleOut(b),
-  )
+  const meta = new FastlaneSubscriber(host, target)
   const onPlain = (m: unknown): void => {
     if (!isBroadcast(m)) return target.handleInfo(m)
     if (meta.intercept.has(m.event)) target.handleOut(m)
-    else target.push(m)
+    else target.pushBroadcast(m)
   }
-  const sub = host.pubsub.subscribe(target.topic, onPlain, { metadata: meta, owner: target.owner })
+  const sub = host.pubsub.subscribe(target.topic, onPlain, {
+    metadata: meta,
+    owner: target.ownerId,
+  })
   return () => sub.unsubscribe()
 }
 
