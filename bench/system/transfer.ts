@@ -1,37 +1,36 @@
 // System benchmark: the full state of --presences (default 100,000) presences on node A sent
 // to a node B that joins, over a private Redis and a private NATS server: time from B's start
-// until B holds every presence. Both trackers live in this process (the brokers are real).
+// until B holds every presence. A and B are separate processes on the built packages
+// (transfer-node.mjs), so A's encoding and B's merging overlap as they do between two hosts.
 // `npm run bench -- transfer [--presences 100000]`.
-import { PubSub, silentLogger } from '@plume/pubsub'
-import type { Adapter } from '@plume/pubsub'
-import { NatsAdapter } from '@plume/pubsub-nats'
-import { RedisAdapter } from '@plume/pubsub-redis'
-import { startBroker, type Broker, type BrokerKind } from '@plume/testkit'
-import { PHOENIX_TRACKER, Tracker } from '@plume/tracker'
-import type { TrackerOptions } from '@plume/tracker'
+import { fork, type ChildProcess } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startBroker, type BrokerKind } from '@plume/testkit'
 import type { Benchmark, Row } from '../harness.js'
-import { flag } from './procs.js'
+import { flag, sleep } from './procs.js'
 
-type Preset = Partial<TrackerOptions>
+type Preset = 'plume' | 'phoenix'
 const LIMIT_MS = 120_000
+// A's own replication of its tracks settles before B starts, so it is not timed.
 const SETTLE_MS = 2000
+const NODE = resolve(dirname(fileURLToPath(import.meta.url)), 'transfer-node.mjs')
 
-function adapter(broker: Broker, node: string): Adapter {
-  const common = { nodeName: node, prefix: `bench-${process.pid}`, logger: silentLogger }
-  return broker.kind === 'redis'
-    ? new RedisAdapter({ url: broker.url, ...common })
-    : new NatsAdapter({ servers: broker.url, ...common })
+type NodeMessage = { t: 'ready' | 'loaded' | 'timeout' } | { t: 'done'; ms: number }
+
+function nextMessage(child: ChildProcess): Promise<NodeMessage> {
+  return new Promise((done, fail) => {
+    child.once('message', (m: NodeMessage) => done(m))
+    child.once('exit', (code) => fail(new Error(`transfer node exited (${code})`)))
+  })
 }
 
-async function node(
-  broker: Broker,
-  name: string,
-  preset: Preset,
-): Promise<Tracker & { close(): Promise<void> }> {
-  const pubsub = new PubSub({ adapter: adapter(broker, name), logger: silentLogger })
-  const tracker = new Tracker({ pubsub, logger: silentLogger, ...preset })
-  await tracker.start()
-  return Object.assign(tracker, { close: async () => (await tracker.stop(), await pubsub.close()) })
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((done) => child.once('exit', done))
+  child.send({ t: 'stop' })
+  await Promise.race([exited, sleep(5000)])
+  child.kill('SIGKILL')
 }
 
 async function transfer(
@@ -40,25 +39,32 @@ async function transfer(
   count: number,
 ): Promise<number | undefined> {
   const broker = await startBroker(kind)
-  const a = await node(broker, 'a', preset)
-  for (let i = 0; i < count; i++) a.track(`conn-${i}`, 'room', `user-${i}`, { online_at: i })
-  // A's state is settled before B starts: its own replication of the tracks is not timed.
-  await new Promise((r) => setTimeout(r, SETTLE_MS))
-  const t0 = performance.now()
-  const b = await node(broker, 'b', preset)
-  const done = await new Promise<number | undefined>((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), LIMIT_MS)
-    const check = (): void => {
-      if (b.count('room') < count) return
-      clearTimeout(timer)
-      resolve(performance.now() - t0)
-    }
-    b.onDiff(check)
-    check()
-  })
-  await Promise.all([a.close(), b.close()])
-  await broker.stop()
-  return done
+  const args = (role: string): string[] => [
+    role,
+    kind,
+    broker.url,
+    `bench-${process.pid}`,
+    preset,
+    String(count),
+  ]
+  // No tsx and no source condition: the nodes load dist/, as deployed. TRANSFER_CPU_PROF=<dir>
+  // profiles both (node --cpu-prof).
+  const dir = process.env['TRANSFER_CPU_PROF']
+  const execArgv = dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]
+  const spawnNode = (role: string): ChildProcess => fork(NODE, args(role), { execArgv })
+  const a = spawnNode('source')
+  const b = spawnNode('joiner')
+  try {
+    await Promise.all([nextMessage(a), nextMessage(b)])
+    await sleep(SETTLE_MS)
+    const result = nextMessage(b)
+    b.send({ t: 'go' })
+    const m = await Promise.race([result, sleep(LIMIT_MS + 5000).then(() => undefined)])
+    return m?.t === 'done' ? m.ms : undefined
+  } finally {
+    await Promise.all([a, b].map(stop))
+    await broker.stop()
+  }
 }
 
 const fmt = (ms: number | undefined): string =>
@@ -71,8 +77,8 @@ export const systemTransfer: Benchmark = {
     const count = flag('presences', 100_000)
     const rows: Row[] = []
     for (const kind of ['redis', 'nats'] as const) {
-      const plume = await transfer(kind, {}, count)
-      const phoenix = await transfer(kind, PHOENIX_TRACKER, count)
+      const plume = await transfer(kind, 'plume', count)
+      const phoenix = await transfer(kind, 'phoenix', count)
       const ratio = plume && phoenix ? `${(phoenix / plume).toFixed(1)}x` : 'n/a'
       rows.push(
         {
