@@ -1,13 +1,17 @@
 // Steps of frame handling that need only a narrow view of the connection: the rate and
-// topic limits, the answer to a frame that cannot be decoded, and the duplicate-join handover.
+// topic limits, the answer to a frame that cannot be decoded, a join's routing and the
+// limit it ran into, and the duplicate-join handover.
 
 import { replyMessage, type Frame, type Message } from '@plume/protocol'
 import type { Channel } from './channel.js'
 import { classifyBadFrame } from './frame-errors.js'
 import type { ConnectionGuard } from './limits/connection-guard.js'
+import type { ResolvedLimits } from './limits/options.js'
+import type { Router } from './routes.js'
 import type { Scheduler } from './time.js'
 import { CloseCode } from './transports/socket-like.js'
-import type { Logger, TerminateReason } from './types.js'
+import type { ChannelHandler, Logger, TerminateReason } from './types.js'
+import { isPayload } from './validate.js'
 
 /** What these steps need of a connection. */
 export interface StepHost {
@@ -71,4 +75,47 @@ export async function replaceExisting(
   existing.kill('duplicate_join')
   // If a queued leave or stop ended it first, its phx_close is already out.
   return existing.exitReason === 'duplicate_join' ? existing.joinRef : undefined
+}
+
+/** The limit a refused join ran into, with its configured maximum, for the limit event. */
+export function joinLimitHit(
+  limits: ResolvedLimits,
+  router: Router,
+  full: boolean,
+  refusal: string,
+): [string, number] {
+  if (full) return ['max_channels', router.maxChannels]
+  return refusal === 'topic full'
+    ? ['max_members_per_topic', limits.maxMembersPerTopic]
+    : ['joins_per_window', limits.joinsPerWindow]
+}
+
+/** Checks a join's params and routes its topic; undefined once a refusal has been written. */
+export function routeJoin(
+  host: StepHost,
+  router: Router,
+  msg: Message,
+  joinRef: string,
+  refuse: (jr: string | null, reason: string) => void,
+): ChannelHandler | undefined {
+  const { topic } = msg
+  if (!isPayload(msg.payload) || msg.payload instanceof Uint8Array) {
+    host.logger.warn('plume: join params are not an object', { topic })
+    refuse(joinRef, 'join params must be an object')
+    return undefined
+  }
+  let handler: ChannelHandler | undefined
+  try {
+    handler = router.route(topic)
+  } catch (error) {
+    // A channel class whose constructor throws: the join crashed, the connection lives on.
+    host.logger.error('plume: join crashed', { topic, error })
+    refuse(joinRef, 'join crashed')
+    return undefined
+  }
+  if (handler === undefined) {
+    host.logger.warn('plume: join to an unmatched topic', { topic })
+    refuse(null, 'unmatched topic')
+  }
+  return handler
 }

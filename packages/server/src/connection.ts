@@ -16,7 +16,13 @@ import type { PubSub, Subscription } from '@plume/pubsub'
 import type { Scheduler } from './time.js'
 import { Channel } from './channel.js'
 import type { ChannelHost, ExitedChannel, ExitSignal } from './channel-host.js'
-import { admitMessage, answerBadFrame, replaceExisting } from './connection-steps.js'
+import {
+  admitMessage,
+  answerBadFrame,
+  joinLimitHit,
+  replaceExisting,
+  routeJoin,
+} from './connection-steps.js'
 import { checkDecoded } from './frame-errors.js'
 import { Inbox } from './inbox.js'
 import { ConnectionGuard } from './limits/connection-guard.js'
@@ -27,15 +33,7 @@ import { frameReceived, frameSent, publishConnect, publishDisconnect } from './e
 import { publishFrame, publishLimit } from './events.js'
 import { onDisconnectBroadcast } from './socket-id.js'
 import { CloseCode, type SocketLike } from './transports/socket-like.js'
-import type {
-  Assigns,
-  ChannelEndpoint,
-  ChannelHandler,
-  Logger,
-  TerminateReason,
-  TransportName,
-} from './types.js'
-import { isPayload } from './validate.js'
+import type { Assigns, ChannelEndpoint, Logger, TerminateReason, TransportName } from './types.js'
 
 export interface ConnectionInit {
   readonly socket: SocketLike
@@ -111,15 +109,6 @@ export class Connection implements ChannelHost {
   handleFrame(frame: Frame): Promise<void> {
     publishFrame(frameReceived, this, frame)
     return this.#inbox.push(() => this.#process(frame))
-  }
-
-  // The limit a refused join ran into, with its configured maximum, for the limit event.
-  #limitHit(full: boolean, refusal: string): [string, number] {
-    const l = this.#guard.limits
-    if (full) return ['max_channels', this.#init.router.maxChannels]
-    return refusal === 'topic full'
-      ? ['max_members_per_topic', l.maxMembersPerTopic]
-      : ['joins_per_window', l.joinsPerWindow]
   }
 
   /** Counts one presence track/update against `presenceUpdatesPerWindow`. */
@@ -237,7 +226,7 @@ export class Connection implements ChannelHost {
     const joinRef = msg.joinRef ?? msg.ref ?? ''
     const refuse = (jr: string | null, reason: string): void =>
       this.write(replyMessage(jr, msg.ref, topic, 'error', { reason }))
-    const handler = this.#admit(msg, joinRef, refuse)
+    const handler = routeJoin(this, this.#init.router, msg, joinRef, refuse)
     if (handler === undefined) return
     const existing = this.#channels.get(topic)
     const replaced = await replaceExisting(existing, this.#init.scheduler, this.logger)
@@ -247,7 +236,11 @@ export class Connection implements ChannelHost {
     if (refusal !== undefined) {
       this.logger.warn('plume: join refused by a limit', { topic, reason: refusal })
       refuse(joinRef, refusal)
-      publishLimit(this, ...this.#limitHit(full, refusal), topic)
+      publishLimit(
+        this,
+        ...joinLimitHit(this.#guard.limits, this.#init.router, full, refusal),
+        topic,
+      )
     } else {
       const ownerId = `${this.nodeName}:${this.id}:${++this.#seq}`
       const init = { host: this, topic, joinRef, handler, assigns: this.#init.assigns, ownerId }
@@ -259,34 +252,6 @@ export class Connection implements ChannelHost {
     if (replaced !== undefined) {
       this.write({ joinRef: replaced, ref: replaced, topic, event: Events.close, payload: {} })
     }
-  }
-
-  /** Checks the params and routes the topic; undefined once a refusal has been written. */
-  #admit(
-    msg: Message,
-    joinRef: string,
-    refuse: (jr: string | null, reason: string) => void,
-  ): ChannelHandler | undefined {
-    const { topic } = msg
-    if (!isPayload(msg.payload) || msg.payload instanceof Uint8Array) {
-      this.logger.warn('plume: join params are not an object', { topic })
-      refuse(joinRef, 'join params must be an object')
-      return undefined
-    }
-    let handler: ChannelHandler | undefined
-    try {
-      handler = this.#init.router.route(topic)
-    } catch (error) {
-      // A channel class whose constructor throws: the join crashed, the connection lives on.
-      this.logger.error('plume: join crashed', { topic, error })
-      refuse(joinRef, 'join crashed')
-      return undefined
-    }
-    if (handler === undefined) {
-      this.logger.warn('plume: join to an unmatched topic', { topic })
-      refuse(null, 'unmatched topic')
-    }
-    return handler
   }
 
   #route(msg: Message): void {
