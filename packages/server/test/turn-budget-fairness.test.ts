@@ -67,13 +67,14 @@ describe('TurnBudget', () => {
     await stuck
   })
 
-  it('passes a deferred task’s failure to its caller', async () => {
+  it('passes a task’s failure to its caller as a rejection, deferred or not', async () => {
     const { turns, task } = budget(5)
-    void turns.run(task('heavy', 10))
-    const failing = turns.run(() => {
+    const boom = (): void => {
       throw new ServerError('INVALID_CONFIG', 'boom')
-    })
-    await assert.rejects(failing, /boom/)
+    }
+    await assert.rejects(turns.run(boom), /boom/)
+    void turns.run(task('heavy', 10))
+    await assert.rejects(turns.run(boom), /boom/)
   })
 
   it('runs everything at once when turned off (Infinity)', () => {

@@ -8,6 +8,15 @@
 
 type Task = () => Promise<void> | void
 
+/** Runs `task` at once; a synchronous throw becomes a rejection, as for a deferred task. */
+function runNow(task: Task): Promise<void> {
+  try {
+    return Promise.resolve(task())
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
 /** Shared by the connections of one mounted socket; `sliceMs: Infinity` turns it off. */
 export class TurnBudget {
   readonly #sliceMs: number
@@ -29,8 +38,8 @@ export class TurnBudget {
 
   /** Runs `task` now while this turn has budget and nothing waits; otherwise after those. */
   run(task: Task): Promise<void> {
-    if (this.#sliceMs === Infinity) return Promise.resolve(task())
-    if (this.#waiting.length === 0 && this.#hasBudget()) return Promise.resolve(task())
+    if (this.#sliceMs === Infinity) return runNow(task)
+    if (this.#waiting.length === 0 && this.#hasBudget()) return runNow(task)
     return new Promise<void>((done) => {
       this.#waiting.push({ task, done })
       void this.#drain()
