@@ -8,7 +8,9 @@ export class ChannelResources {
   readonly #logger: Logger
   readonly #topic: string
   #subs: Array<() => void> = []
-  readonly #hooks = new Set<(reason: TerminateReason) => void>()
+  // Arrays grown by concat hold exactly their entries: a live channel usually has one of
+  // each, and one of these exists per channel.
+  #hooks: ReadonlyArray<(reason: TerminateReason) => void> = []
   #reason: TerminateReason | undefined
 
   constructor(logger: Logger, topic: string) {
@@ -32,7 +34,7 @@ export class ChannelResources {
       this.#subs = this.#subs.filter((d) => d !== dispose)
       unsubscribe()
     }
-    this.#subs.push(dispose)
+    this.#subs = this.#subs.concat(dispose)
     return dispose
   }
 
@@ -41,8 +43,8 @@ export class ChannelResources {
       this.#call(fn, this.#reason)
       return () => {}
     }
-    this.#hooks.add(fn)
-    return () => void this.#hooks.delete(fn)
+    if (!this.#hooks.includes(fn)) this.#hooks = this.#hooks.concat(fn)
+    return () => void (this.#hooks = this.#hooks.filter((h) => h !== fn))
   }
 
   /** Unsubscribes everything, then runs the hooks. Idempotent. */
@@ -50,8 +52,8 @@ export class ChannelResources {
     if (this.#reason !== undefined) return
     this.#reason = reason
     for (const dispose of this.#subs.slice()) dispose()
-    const hooks = [...this.#hooks]
-    this.#hooks.clear()
+    const hooks = this.#hooks
+    this.#hooks = []
     for (const fn of hooks) this.#call(fn, reason)
   }
 

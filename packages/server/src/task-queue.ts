@@ -54,5 +54,7 @@ export class TaskQueue {
       }
     }
     this.#running = false
+    // Drop the drained array's spare capacity: most channels sit idle for a long time.
+    this.#tasks = []
   }
 }

@@ -16,7 +16,8 @@ export class ConnectionGuard {
   readonly #joins: WindowCounter
   readonly #presence: WindowCounter
   readonly #members: KeyedCounter
-  readonly #held = new Map<object, () => void>()
+  // Channel and release pairs, exact-size (concat): one guard per connection, usually one pair.
+  #held: ReadonlyArray<readonly [object, () => void]> = []
 
   constructor(limits: ResolvedLimits, members: KeyedCounter, now: number) {
     this.limits = limits
@@ -51,17 +52,21 @@ export class ConnectionGuard {
 
   /** A channel took a place among `topic`'s members until {@link left}. */
   joined(channel: object, topic: string): void {
-    this.#held.set(channel, this.#members.acquire(topic))
+    this.left(channel)
+    this.#held = this.#held.concat([[channel, this.#members.acquire(topic)]])
   }
 
   left(channel: object): void {
-    this.#held.get(channel)?.()
-    this.#held.delete(channel)
+    const pair = this.#held.find(([held]) => held === channel)
+    if (pair === undefined) return
+    this.#held = this.#held.filter((p) => p !== pair)
+    pair[1]()
   }
 
   /** Gives every place back (the connection ended). */
   leaveAll(): void {
-    for (const release of this.#held.values()) release()
-    this.#held.clear()
+    const held = this.#held
+    this.#held = []
+    for (const [, release] of held) release()
   }
 }

@@ -38,7 +38,8 @@ export class WsSocket implements SocketLike {
   readonly binary = true
   readonly #ws: WebSocket
   readonly #opts: WsSocketOptions
-  readonly #closeHandlers: Array<() => void> = []
+  // Created with its first handler: an empty array grown by push reserves 17 slots.
+  #closeHandlers: Array<() => void> | undefined
   #closed = false
   #lastSeen = 0
   #started = false
@@ -106,7 +107,8 @@ export class WsSocket implements SocketLike {
   }
 
   onClose(handler: () => void): void {
-    this.#closeHandlers.push(handler)
+    if (this.#closeHandlers === undefined) this.#closeHandlers = [handler]
+    else this.#closeHandlers.push(handler)
   }
 
   #armIdle(ms: number): void {
@@ -130,6 +132,8 @@ export class WsSocket implements SocketLike {
     if (this.#closed) return
     this.#closed = true
     this.#cancelIdle()
-    for (const handler of this.#closeHandlers.splice(0)) handler()
+    const handlers = this.#closeHandlers ?? []
+    this.#closeHandlers = undefined
+    for (const handler of handlers) handler()
   }
 }
