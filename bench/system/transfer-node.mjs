@@ -5,14 +5,26 @@
 //   node transfer-node.mjs joiner <redis|nats> <url> <prefix> <plume|phoenix> <count>
 //     reports 'loaded'; on 'go' starts its tracker and reports the ms from that start
 //     until it holds every presence ('done'), or 'timeout' after 120 s.
+// TRANSFER_TRACE=1 prints each node's tracker events on one wall clock (ms since the epoch).
 import { PubSub, silentLogger } from '@plume/pubsub'
 import { NatsAdapter } from '@plume/pubsub-nats'
 import { RedisAdapter } from '@plume/pubsub-redis'
 import { PHOENIX_TRACKER, Tracker } from '@plume/tracker'
+import { subscribe } from 'node:diagnostics_channel'
 
 const [role, kind, url, prefix, preset, countArg] = process.argv.slice(2)
 const count = Number(countArg)
 const LIMIT_MS = 120_000
+
+if (process.env.TRANSFER_TRACE) {
+  for (const name of ['plume.tracker.replica', 'plume.tracker.transfer', 'plume.tracker.merge']) {
+    subscribe(name, (e) => {
+      const { type, kind, step, replica, shard } = e
+      const what = JSON.stringify({ type, kind, step, replica, shard })
+      console.error(`${role} ${performance.timeOrigin + performance.now()} ${name} ${what}`)
+    })
+  }
+}
 
 function tracker() {
   const common = { nodeName: role, prefix, logger: silentLogger }
@@ -36,6 +48,7 @@ async function joiner() {
   process.send({ t: 'loaded' })
   await new Promise((resolve) => process.once('message', resolve))
   const t0 = performance.now()
+  if (process.env.TRANSFER_TRACE) console.error(`${role} ${performance.timeOrigin + t0} go`)
   const timer = setTimeout(() => process.send({ t: 'timeout' }), LIMIT_MS)
   let done = false
   const check = () => {
@@ -46,6 +59,8 @@ async function joiner() {
   }
   t.onDiff(check)
   await t.start()
+  if (process.env.TRANSFER_TRACE)
+    console.error(`${role} ${performance.timeOrigin + performance.now()} started`)
   check()
 }
 
