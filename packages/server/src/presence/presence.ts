@@ -7,6 +7,7 @@ import { TrackerError } from '@plume/tracker'
 import { admitUpdate, keyString, target, topicOf } from './arguments.js'
 import type { PresenceChannel } from './arguments.js'
 import type { Meta, PresenceDiff, Tracker } from '@plume/tracker'
+import { KeyCounts } from './key-counts.js'
 import { defaultLogger } from '../logger.js'
 import type { Logger } from '../types.js'
 import { diffPayload, groupByKey } from './grouping.js'
@@ -97,6 +98,7 @@ export class Presence {
   readonly #linked = new WeakSet<PresenceChannel>()
   readonly #metasHandlers = new Set<MetasHandler>()
   readonly #metas = new MetasStore()
+  readonly #keyCounts: KeyCounts
   #unsubscribe: (() => void) | undefined
 
   constructor(options: PresenceOptions) {
@@ -109,6 +111,7 @@ export class Presence {
     this.#diffEvent = options.diffEvent ?? 'presence_diff'
     this.#countOnly = options.countOnly ?? (() => false)
     this.#countEvent = options.countEvent ?? 'presence_count'
+    this.#keyCounts = new KeyCounts((topic) => this.#tracker.list(topic))
     this.#pipeline = new DiffPipeline(
       options.scheduler ?? systemScheduler,
       (topic, diff) => this.#send(topic, diff),
@@ -216,7 +219,9 @@ export class Presence {
 
   /** The number of distinct keys present on the topic (what count-only members are sent). */
   count(channelOrTopic: PresenceChannel | string): number {
-    return new Set(this.#tracker.list(topicOf(channelOrTopic)).map(([key]) => key)).size
+    const topic = topicOf(channelOrTopic)
+    if (this.#countOnly(topic)) return this.#keyCounts.count(topic)
+    return new Set(this.#tracker.list(topic).map(([key]) => key)).size
   }
 
   /** Resolves when every diff produced so far has been broadcast (open windows cut short). */
@@ -225,6 +230,7 @@ export class Presence {
   }
 
   #onDiff(topic: string, diff: PresenceDiff): void {
+    if (this.#countOnly(topic)) this.#keyCounts.apply(topic, diff)
     this.#notifyMetas(topic, diff)
     this.#pipeline.push(topic, diff)
   }
