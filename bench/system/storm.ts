@@ -2,7 +2,9 @@
 // room:lobby on one lobby process as fast as they can, each applying presence_state and
 // presence_diff; measured until every client holds every key: time, frames and bytes the
 // clients received, and the lobby's RSS. Plume's defaults run next to the Phoenix-equivalent
-// configuration. `npm run bench -- storm --clients 2000 [--limit 120]`.
+// configuration. `npm run bench -- storm --clients 2000 [--limit 120] [--count-only]`;
+// --count-only makes the room count-only (LOBBY_COUNT_ONLY): clients converge when the count
+// they were sent reaches N.
 import { fmtBytes, type Benchmark, type Row } from '../harness.js'
 import { flag, LoadProc, PHOENIX_ENV, ranges, startLobby } from './procs.js'
 
@@ -89,14 +91,17 @@ export const systemStorm: Benchmark = {
   async run() {
     const n = flag('clients', 2000)
     const limitMs = flag('limit', 120) * 1000
-    const plume = await storm(n, {}, limitMs)
+    const countOnly = process.argv.includes('--count-only')
+    const env = countOnly ? { LOBBY_COUNT_ONLY: 'true' } : {}
+    const label = countOnly ? 'plume, count-only room' : 'plume defaults'
+    const plume = await storm(n, env, limitMs)
     // STORM_ONLY=plume skips the baseline (to profile one side); the ratio needs both.
-    if (process.env['STORM_ONLY'] === 'plume') return [row('plume defaults', n, plume, limitMs)]
+    if (process.env['STORM_ONLY'] === 'plume') return [row(label, n, plume, limitMs)]
     const phoenix = await storm(n, PHOENIX_ENV, limitMs)
     const ratio = (a: number | undefined, b: number | undefined): string =>
       a === undefined || b === undefined ? 'n/a' : `${(b / a).toFixed(1)}x`
     return [
-      row('plume defaults', n, plume, limitMs),
+      row(label, n, plume, limitMs),
       row('phoenix-equivalent', n, phoenix, limitMs),
       {
         bench: 'storm',

@@ -1,6 +1,7 @@
 // A raw Phoenix V2 wire client for system benchmarks: joins one topic over a real WebSocket,
 // heartbeats like phoenix.js (every 30 s, driven by the owner's shared timer) and applies
-// presence_state / presence_diff to a flag per key. Keys are `u<index>`, so a client's view
+// presence_state / presence_diff to a flag per key (or takes presence_count in a count-only
+// room). Keys are `u<index>`, so a client's view
 // is one byte per possible key rather than a Map, which lets one process hold thousands.
 import { WebSocket } from 'ws'
 
@@ -84,6 +85,12 @@ export class WireClient {
       this.#apply(payload as Entries, 1, onKey)
       for (const [joins, leaves] of this.#pending ?? []) this.#diff(joins, leaves, onKey)
       this.#pending = undefined
+    } else if (event === 'presence_count') {
+      // A count-only room: the view is the number of present keys, not the keys.
+      const { count } = payload as { count: number }
+      if (count === this.count) return
+      this.count = count
+      onKey?.(-1, true, this)
     } else if (event === 'presence_diff') {
       const { joins, leaves } = payload as { joins: Entries; leaves: Entries }
       if (this.#pending !== undefined) this.#pending.push([joins, leaves])

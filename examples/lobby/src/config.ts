@@ -34,6 +34,8 @@ export interface LobbyConfig {
   coalesce: boolean
   /** `LOBBY_ROOMS=any`: every `room:*` topic is a room of its own. @default only room:lobby */
   anyRoom: boolean
+  /** `LOBBY_COUNT_ONLY`: rooms send `presence_count` instead of the list. @default false */
+  countOnly: boolean
   /** `LOG_LEVEL`. @default 'info' */
   logLevel: LogLevel
   /** `LOBBY_AUTH` (`params` or `token`); token mode needs `SECRET_KEY_BASE`. @default params */
@@ -147,6 +149,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     phoenixTracker: trackerPreset(env),
     coalesce: bool(env, 'PRESENCE_COALESCE', true),
     anyRoom: rooms(env),
+    countOnly: bool(env, 'LOBBY_COUNT_ONLY', false),
     logLevel: logLevel(env),
     auth: auth(env),
   }

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
-import { Endpoint, Presence, ok, error, noReply } from '@plume/server'
+import { Endpoint, Presence, ok, error, noReply, reply } from '@plume/server'
 import type {
   ChannelHandler,
   LimitOptions,
@@ -42,20 +42,33 @@ export interface LobbyOptions extends OpsOptions {
   auth?: LobbyAuth
   /** Every `room:*` topic is a room with its own presence list. @default false: room:lobby only */
   anyRoom?: boolean
+  /**
+   * Count-only rooms, for huge rooms: members get `presence_count` (`{count}`) after join and
+   * as it changes, not the list; they can ask for it with a `list` message. @default false
+   */
+  countOnly?: boolean
 }
 
-function roomChannel(presence: Presence, anyRoom: boolean): ChannelHandler<Assigns> {
+type RoomOptions = Pick<LobbyOptions, 'anyRoom' | 'countOnly'>
+
+function roomChannel(presence: Presence, rooms: RoomOptions): ChannelHandler<Assigns> {
   return {
     join(topic, _params, ch) {
-      if (!anyRoom && topic !== 'room:lobby') return error({ reason: 'unknown room' })
+      if (rooms.anyRoom !== true && topic !== 'room:lobby') return error({ reason: 'unknown room' })
       ch.send('after_join')
       return ok()
     },
     async handleInfo(message, ch) {
       if (message !== 'after_join') return noReply()
-      ch.push('presence_state', await presence.list(ch))
+      if (rooms.countOnly === true) ch.push('presence_count', { count: presence.count(ch) })
+      else ch.push('presence_state', await presence.list(ch))
       presence.track(ch, ch.assigns.user_id, { online_at: String(Math.floor(Date.now() / 1000)) })
       return noReply()
+    },
+    // The full list on demand: how a member of a count-only room sees who is there.
+    async handleIn(event, _payload, ch) {
+      if (event !== 'list') return reply('error', { reason: 'unknown event' })
+      return reply('ok', await presence.list(ch))
     },
   }
 }
@@ -73,10 +86,11 @@ export function createLobby(options: LobbyOptions) {
     sink: endpoint,
     ...(options.coalesce !== undefined && { coalesce: options.coalesce }),
     ...(options.scheduler && { scheduler: options.scheduler }),
+    ...(options.countOnly === true && { countOnly: () => true }),
   })
   endpoint.socket('/socket', {
     connect: connectWith(auth),
-    channels: [['room:*', roomChannel(presence, options.anyRoom === true)]],
+    channels: [['room:*', roomChannel(presence, options)]],
     longpoll: options.longpoll ?? true,
     ...(options.limits && { limits: options.limits }),
   })

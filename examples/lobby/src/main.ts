@@ -39,6 +39,7 @@ async function buildLobby(
     auth: config.auth,
     phoenixTracker: config.phoenixTracker,
     anyRoom: config.anyRoom,
+    countOnly: config.countOnly,
     ...(!config.coalesce && { coalesce: false as const }),
   }
   if (cluster.isWorker) return (await import('./worker.js')).workerLobby(config, logger, shared)

@@ -90,26 +90,54 @@ describe("the lobby's room channel", () => {
     })
   })
 
-  it('with anyRoom, keeps a presence list per room:* topic', async () => {
-    const anyLobby = createLobby({
+  /** A second lobby with `options`, its room socket, and a cleanup. */
+  async function otherLobby(options: { anyRoom?: boolean; countOnly?: boolean }) {
+    const other = createLobby({
       pubsub: new PubSub({ logger: silentLogger }),
       publicDir: PUBLIC_DIR,
       logger: silentLogger,
       scheduler: new ManualScheduler(),
       coalesce: false,
-      anyRoom: true,
+      ...options,
     })
-    await anyLobby.presence.start()
-    const rooms = channelTest(anyLobby.endpoint, '/socket')
+    await other.presence.start()
+    const rooms = channelTest(other.endpoint, '/socket')
+    const close = async (): Promise<void> => {
+      await rooms.close()
+      await other.close()
+    }
+    return { other, rooms, close }
+  }
+
+  it('with anyRoom, keeps a presence list per room:* topic', async () => {
+    const { other, rooms, close } = await otherLobby({ anyRoom: true })
     try {
       const ann = await join(rooms, 'Ann', 'room:a')
       await assertPresenceDiff(ann.channel, { joins: { Ann: 1 } })
       const bo = await join(rooms, 'Bo', 'room:b')
       await assertPresenceState(bo.channel, [])
-      assert.deepEqual(Object.keys(await anyLobby.presence.list('room:b')), ['Bo'])
+      assert.deepEqual(Object.keys(await other.presence.list('room:b')), ['Bo'])
     } finally {
-      await rooms.close()
-      await anyLobby.close()
+      await close()
+    }
+  })
+
+  it('with countOnly, sends counts instead of lists and the list on request', async () => {
+    const { rooms, close } = await otherLobby({ countOnly: true })
+    try {
+      const ann = await join(rooms, 'Ann', T)
+      await ann.channel.assertPush('presence_count', { count: 0 })
+      await ann.channel.assertPush('presence_count', { count: 1 })
+      const bo = await join(rooms, 'Bo', T)
+      await bo.channel.assertPush('presence_count', { count: 1 })
+      await ann.channel.assertPush('presence_count', { count: 2 })
+      await ann.channel.refutePush('presence_diff')
+      await bo.channel.refutePush('presence_state')
+      const ref = bo.channel.push('list', {})
+      const list = (await bo.channel.assertReply(ref, 'ok')) as Record<string, unknown>
+      assert.deepEqual(Object.keys(list).sort(), ['Ann', 'Bo'])
+    } finally {
+      await close()
     }
   })
 

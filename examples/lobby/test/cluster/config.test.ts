@@ -26,6 +26,7 @@ describe('readConfig', () => {
       phoenixTracker: false,
       coalesce: true,
       anyRoom: false,
+      countOnly: false,
       logLevel: 'info',
       auth: { mode: 'params' },
     })
@@ -46,6 +47,7 @@ describe('readConfig', () => {
       PRESENCE_COALESCE: 'false',
       TRACKER_PRESET: 'Phoenix',
       LOBBY_ROOMS: 'Any',
+      LOBBY_COUNT_ONLY: 'true',
       LOG_LEVEL: 'WARN',
     })
     assert.deepEqual(config, {
@@ -62,6 +64,7 @@ describe('readConfig', () => {
       phoenixTracker: true,
       coalesce: false,
       anyRoom: true,
+      countOnly: true,
       logLevel: 'warn',
       auth: { mode: 'params' },
     })
