@@ -1,5 +1,6 @@
 // Drain pacing: by default a drain's batches are sized to the connection count and spread
-// over `duration`, so a node's clients reconnect elsewhere over time, not all at once.
+// over `duration` (2 ms per connection, at most 10 s), so a big node's clients reconnect
+// elsewhere over time, not all at once, while a small node drains at once.
 
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -9,10 +10,14 @@ import { waitFor } from '@plume/testkit'
 import { RawClient, startEndpoint } from './helpers.js'
 
 describe('drainPlan', () => {
-  it('spreads the default drain over 10 s in 100 ms batches sized to the count', () => {
+  it('spreads the default drain over 2 ms per connection, at most 10 s, in 100 ms batches', () => {
+    // 20,000 and 10,000 connections: 10 s; 5,000: 10 s; 200: 0.4 s; 20: one batch at once.
+    assert.deepEqual(drainPlan(20_000), { batchSize: 199, batchInterval: 100 })
     assert.deepEqual(drainPlan(10_000), { batchSize: 100, batchInterval: 100 })
-    assert.deepEqual(drainPlan(101), { batchSize: 1, batchInterval: 100 })
-    assert.deepEqual(drainPlan(102), { batchSize: 2, batchInterval: 100 })
+    assert.deepEqual(drainPlan(5_000), { batchSize: 50, batchInterval: 100 })
+    assert.deepEqual(drainPlan(200), { batchSize: 40, batchInterval: 100 })
+    assert.deepEqual(drainPlan(101), { batchSize: 34, batchInterval: 100 })
+    assert.deepEqual(drainPlan(20), { batchSize: 20, batchInterval: 100 })
     assert.deepEqual(drainPlan(0), { batchSize: 1, batchInterval: 100 })
   })
 
@@ -52,14 +57,30 @@ describe('drainPlan', () => {
   })
 })
 
-describe('a default drain on an endpoint', () => {
-  it('closes one connection per 100 ms batch when there are few', async () => {
+describe('a drain on an endpoint', () => {
+  async function threeClients() {
     const scheduler = new ManualScheduler()
     const Chan: ChannelHandler = { join: () => ok() }
     const { endpoint, wsUrl } = await startEndpoint({ channels: [['t', Chan]] }, { scheduler })
+    const clients = await Promise.all([1, 2, 3].map(() => RawClient.open(`${wsUrl}?vsn=2.0.0`)))
+    return { scheduler, endpoint, clients }
+  }
+
+  it('closes a few connections at once by default (2 ms each is one batch)', async () => {
+    const { endpoint, clients } = await threeClients()
     try {
-      const clients = await Promise.all([1, 2, 3].map(() => RawClient.open(`${wsUrl}?vsn=2.0.0`)))
-      const drained = endpoint.drain()
+      await endpoint.drain()
+      assert.equal(endpoint.connectionCount, 0)
+      for (const c of clients) assert.equal((await c.closed).code, 1012)
+    } finally {
+      await endpoint.close()
+    }
+  })
+
+  it('closes one connection per 100 ms batch when the duration spreads them', async () => {
+    const { scheduler, endpoint, clients } = await threeClients()
+    try {
+      const drained = endpoint.drain({ duration: 200 })
       await waitFor('first batch', () => endpoint.connectionCount === 2)
       scheduler.advance(99)
       assert.equal(endpoint.connectionCount, 2)
