@@ -9,7 +9,7 @@ import type { Benchmark, Row } from '../harness.js'
 import { startCluster, Watcher, type Cluster } from './cluster.js'
 import { flag, LoadProc, PHOENIX_ENV, sleep, type Lobby } from './procs.js'
 
-const BURN = resolve(dirname(fileURLToPath(import.meta.url)), 'burn.ts')
+const BURN = resolve(dirname(fileURLToPath(import.meta.url)), 'burn.mjs')
 
 /** Starts node `name` with `users` clients and waits until the watcher sees all of them. */
 async function populate(
