@@ -82,20 +82,12 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`)
 }
 
-function rooms(env: NodeJS.ProcessEnv): boolean {
-  const raw = (env['LOBBY_ROOMS'] ?? '').trim().toLowerCase()
-  if (raw === '' || raw === 'lobby') return false
-  if (raw === 'any') return true
-  throw new ConfigError(
-    `LOBBY_ROOMS must be lobby or any, got ${JSON.stringify(env['LOBBY_ROOMS'])}`,
-  )
-}
-
-function trackerPreset(env: NodeJS.ProcessEnv): boolean {
-  const raw = (env['TRACKER_PRESET'] ?? '').trim().toLowerCase()
-  if (raw === '' || raw === 'default') return false
-  if (raw === 'phoenix') return true
-  throw new ConfigError(`TRACKER_PRESET must be default or phoenix, got ${JSON.stringify(raw)}`)
+/** A variable with two named values: false for `off` (or unset), true for `on`. */
+function either(env: NodeJS.ProcessEnv, name: string, off: string, on: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === off) return false
+  if (raw === on) return true
+  throw new ConfigError(`${name} must be ${off} or ${on}, got ${JSON.stringify(env[name])}`)
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
@@ -146,9 +138,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LobbyConfig {
     downPeriod: positive(env, 'TRACKER_DOWN_PERIOD_MS'),
     permdownPeriod: positive(env, 'TRACKER_PERMDOWN_PERIOD_MS'),
     permdownOnShutdown: bool(env, 'PERMDOWN_ON_SHUTDOWN', true),
-    phoenixTracker: trackerPreset(env),
+    phoenixTracker: either(env, 'TRACKER_PRESET', 'default', 'phoenix'),
     coalesce: bool(env, 'PRESENCE_COALESCE', true),
-    anyRoom: rooms(env),
+    anyRoom: either(env, 'LOBBY_ROOMS', 'lobby', 'any'),
     countOnly: bool(env, 'LOBBY_COUNT_ONLY', false),
     logLevel: logLevel(env),
     auth: auth(env),
